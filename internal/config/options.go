@@ -1,0 +1,172 @@
+// Package config resolves Garde's settings from defaults, an optional YAML
+// file, GARDE_* environment variables and command-line flags, in that order
+// of precedence (a flag wins). Every option is declared once, in the table
+// below, with its parser; an unknown key or a bad value names where it came
+// from.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the resolved configuration.
+type Config struct {
+	Addr            string
+	DataDir         string
+	DatabaseURL     string
+	BaseURL         string
+	LogFormat       string
+	LogLevel        string
+	DefaultLanguage string
+	SecureCookies   string // auto, true, false
+	SessionTTL      time.Duration
+	JobWorkers      int
+
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string
+	SMTPTLS      string // starttls, tls, none
+	SMTPFrom     string
+
+	// Sources says where each option's value came from (key → source).
+	Sources map[string]string
+}
+
+// Option declares one setting: its YAML key, the flag and environment
+// variable derived from it, its default, its help and its parser.
+type Option struct {
+	Key     string
+	Default string
+	Help    string
+	Secret  bool
+	set     func(c *Config, v string) error
+}
+
+// Flag is the command-line flag of the option.
+func (o Option) Flag() string { return strings.ReplaceAll(o.Key, "_", "-") }
+
+// Env is the environment variable of the option.
+func (o Option) Env() string { return "GARDE_" + strings.ToUpper(o.Key) }
+
+// Options lists every setting Garde understands.
+var Options = []Option{
+	{Key: "addr", Default: "127.0.0.1:8080", Help: "address the HTTP server listens on", set: func(c *Config, v string) error {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			return fmt.Errorf("must be host:port, e.g. 127.0.0.1:8080")
+		}
+		c.Addr = v
+		return nil
+	}},
+	{Key: "data", Default: "./garde-data", Help: "directory holding the SQLite database and files", set: func(c *Config, v string) error {
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("must not be empty")
+		}
+		c.DataDir = v
+		return nil
+	}},
+	{Key: "database_url", Default: "", Help: "postgres://… to use PostgreSQL; empty for the embedded SQLite in the data directory", Secret: true, set: func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") && !strings.HasPrefix(v, "sqlite://") {
+			return fmt.Errorf("must start with postgres:// or sqlite://")
+		}
+		c.DatabaseURL = v
+		return nil
+	}},
+	{Key: "base_url", Default: "", Help: "public URL of Garde, used in links sent by email (default http://ADDR)", set: func(c *Config, v string) error {
+		if v == "" {
+			c.BaseURL = ""
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("must be an absolute http(s) URL, e.g. https://privacy.example.com")
+		}
+		c.BaseURL = strings.TrimRight(v, "/")
+		return nil
+	}},
+	{Key: "log_format", Default: "text", Help: "log format: text or json", set: oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
+	{Key: "log_level", Default: "info", Help: "log level: debug, info, warn or error", set: oneOf(func(c *Config) *string { return &c.LogLevel }, "debug", "info", "warn", "error")},
+	{Key: "default_language", Default: "en", Help: "language used when the browser asks for none we have: en, fr or nl", set: oneOf(func(c *Config) *string { return &c.DefaultLanguage }, "en", "fr", "nl")},
+	{Key: "secure_cookies", Default: "auto", Help: "mark cookies Secure: auto (when base_url is https), true or false", set: oneOf(func(c *Config) *string { return &c.SecureCookies }, "auto", "true", "false")},
+	{Key: "session_ttl", Default: "12h", Help: "how long a back-office session lasts without activity", set: func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 30*24*time.Hour {
+			return fmt.Errorf("must be a duration between 1m and 720h, e.g. 12h")
+		}
+		c.SessionTTL = d
+		return nil
+	}},
+	{Key: "job_workers", Default: "4", Help: "background jobs run at once by this instance", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return fmt.Errorf("must be a whole number between 1 and 1000")
+		}
+		c.JobWorkers = n
+		return nil
+	}},
+	{Key: "smtp_host", Default: "", Help: "SMTP server for outgoing mail; empty keeps mail queued in the outbox", set: func(c *Config, v string) error {
+		c.SMTPHost = v
+		return nil
+	}},
+	{Key: "smtp_port", Default: "587", Help: "SMTP port", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("must be a port number between 1 and 65535")
+		}
+		c.SMTPPort = n
+		return nil
+	}},
+	{Key: "smtp_username", Default: "", Help: "SMTP user name (authentication is used when set)", set: func(c *Config, v string) error {
+		c.SMTPUsername = v
+		return nil
+	}},
+	{Key: "smtp_password", Default: "", Help: "SMTP password", Secret: true, set: func(c *Config, v string) error {
+		c.SMTPPassword = v
+		return nil
+	}},
+	{Key: "smtp_tls", Default: "starttls", Help: "SMTP transport security: starttls, tls or none", set: oneOf(func(c *Config) *string { return &c.SMTPTLS }, "starttls", "tls", "none")},
+	{Key: "smtp_from", Default: "Garde <garde@localhost>", Help: "sender address of Garde's emails", set: func(c *Config, v string) error {
+		if _, err := mail.ParseAddress(v); err != nil {
+			return fmt.Errorf("must be an email address, e.g. Privacy <privacy@example.com>")
+		}
+		c.SMTPFrom = v
+		return nil
+	}},
+}
+
+func oneOf(field func(*Config) *string, allowed ...string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		for _, a := range allowed {
+			if v == a {
+				*field(c) = v
+				return nil
+			}
+		}
+		return fmt.Errorf("must be one of %s", strings.Join(allowed, ", "))
+	}
+}
+
+// SecureCookie reports whether cookies get the Secure attribute.
+func (c *Config) SecureCookie() bool {
+	switch c.SecureCookies {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	return strings.HasPrefix(c.PublicURL(), "https://")
+}
+
+// PublicURL is base_url, or http://addr when it is not set.
+func (c *Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	return "http://" + c.Addr
+}
