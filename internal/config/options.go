@@ -46,6 +46,8 @@ type Option struct {
 	Default string
 	Help    string
 	Secret  bool
+	// EnvName overrides the derived environment variable name.
+	EnvName string
 	set     func(c *Config, v string) error
 }
 
@@ -53,7 +55,12 @@ type Option struct {
 func (o Option) Flag() string { return strings.ReplaceAll(o.Key, "_", "-") }
 
 // Env is the environment variable of the option.
-func (o Option) Env() string { return "GARDE_" + strings.ToUpper(o.Key) }
+func (o Option) Env() string {
+	if o.EnvName != "" {
+		return o.EnvName
+	}
+	return "GARDE_" + strings.ToUpper(o.Key)
+}
 
 // Options lists every setting Garde understands.
 var Options = []Option{
@@ -71,7 +78,7 @@ var Options = []Option{
 		c.DataDir = v
 		return nil
 	}},
-	{Key: "database_url", Default: "", Help: "postgres://… to use PostgreSQL; empty for the embedded SQLite in the data directory", Secret: true, set: func(c *Config, v string) error {
+	{Key: "database", EnvName: "GARDE_DATABASE_URL", Default: "", Help: "postgres://… to use PostgreSQL; empty for the embedded SQLite in the data directory", Secret: true, set: func(c *Config, v string) error {
 		if v != "" && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") && !strings.HasPrefix(v, "sqlite://") {
 			return fmt.Errorf("must start with postgres:// or sqlite://")
 		}
@@ -169,4 +176,43 @@ func (c *Config) PublicURL() string {
 		return c.BaseURL
 	}
 	return "http://" + c.Addr
+}
+
+// Value returns the resolved value of an option as text.
+func (c *Config) Value(key string) string {
+	switch key {
+	case "addr":
+		return c.Addr
+	case "data":
+		return c.DataDir
+	case "database":
+		return c.DatabaseURL
+	case "base_url":
+		return c.BaseURL
+	case "log_format":
+		return c.LogFormat
+	case "log_level":
+		return c.LogLevel
+	case "default_language":
+		return c.DefaultLanguage
+	case "secure_cookies":
+		return c.SecureCookies
+	case "session_ttl":
+		return c.SessionTTL.String()
+	case "job_workers":
+		return strconv.Itoa(c.JobWorkers)
+	case "smtp_host":
+		return c.SMTPHost
+	case "smtp_port":
+		return strconv.Itoa(c.SMTPPort)
+	case "smtp_username":
+		return c.SMTPUsername
+	case "smtp_password":
+		return c.SMTPPassword
+	case "smtp_tls":
+		return c.SMTPTLS
+	case "smtp_from":
+		return c.SMTPFrom
+	}
+	return ""
 }
