@@ -1,0 +1,129 @@
+// Package app is the one place where Garde is wired: configuration →
+// database → stores and services → HTTP handlers and job workers.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/garde-privacy/garde/internal/audit"
+	"github.com/garde-privacy/garde/internal/config"
+	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/jobs"
+	"github.com/garde-privacy/garde/internal/mail"
+	"github.com/garde-privacy/garde/internal/metrics"
+	"github.com/garde-privacy/garde/internal/operator"
+)
+
+// App is a running Garde instance's set of services.
+type App struct {
+	Config    *config.Config
+	Log       *slog.Logger
+	DB        *db.DB
+	Queue     *jobs.Queue
+	Catalog   *i18n.Catalog
+	Audit     *audit.Log
+	Outbox    *mail.Outbox
+	Operators *operator.Service
+	Metrics   *metrics.Metrics
+	started   time.Time
+}
+
+// Options say what this process does besides answering.
+type Options struct {
+	// Work makes the instance run background jobs; CLI commands only enqueue.
+	Work bool
+	// PollInterval shortens job polling (tests).
+	PollInterval time.Duration
+}
+
+// Open opens and migrates the database and builds every service.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) (*App, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("cannot migrate the database at %s: %s", d.Location, oneLine(err))
+	}
+	a := &App{Config: cfg, Log: log, DB: d, Catalog: cat, Metrics: metrics.New(), started: time.Now()}
+	a.Queue = jobs.New(d, log)
+	a.Audit = audit.New(d)
+	a.Operators = operator.NewService(d, a.Audit, cfg.SessionTTL)
+	sender, err := mail.NewSMTPSender(mail.SMTPConfig{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+		TLS: cfg.SMTPTLS, From: cfg.SMTPFrom,
+	})
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("configuration: smtp: %w", err)
+	}
+	a.Outbox = mail.NewOutbox(d, a.Queue, cat, sender, log)
+	workers := 0
+	if opts.Work {
+		workers = cfg.JobWorkers
+	}
+	if err := a.Queue.Build(jobs.Options{Workers: workers, PollInterval: opts.PollInterval}); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.registerGauges()
+	return a, nil
+}
+
+func (a *App) registerGauges() {
+	for _, status := range []string{"queued", "retrying", "failed"} {
+		a.Metrics.GaugeFunc("garde_mail_outbox_"+status, "Emails in the outbox with status "+status+".", func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			counts, err := a.Outbox.Counts(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(counts[status])
+		})
+	}
+}
+
+// Close stops the jobs and closes the database.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = a.Queue.Stop(ctx)
+	return a.DB.Close()
+}
+
+// SetupLink returns a one-time link to create the owner account when no
+// operator exists yet, or "" when setup is done.
+func (a *App) SetupLink(ctx context.Context) (string, error) {
+	need, err := a.Operators.NeedsSetup(ctx)
+	if err != nil || !need {
+		return "", err
+	}
+	raw, err := a.Operators.CreateSetupToken(ctx, SetupLinkTTL)
+	if err != nil {
+		return "", err
+	}
+	return a.Config.PublicURL() + "/setup?token=" + raw, nil
+}
+
+// SetupLinkTTL is how long the first-start link stays valid.
+const SetupLinkTTL = 24 * time.Hour
+
+func oneLine(err error) string {
+	s := err.Error()
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
