@@ -93,3 +93,28 @@ func (t *Token) Allows(scope string) bool {
 	}
 	return false
 }
+
+// NewOperator is what creating an account takes. The password is checked
+// against the policy and only its argon2id hash is kept.
+type NewOperator struct {
+	Email    string
+	Name     string
+	Role     Role
+	Password string
+	Locale   string // "", "en", "fr" or "nl"
+}
+
+// ClientMeta describes where a login comes from; it is kept with the
+// session and in the audit log, and the IP feeds the login throttle.
+type ClientMeta struct {
+	IP        string
+	UserAgent string
+}
+
+// NewToken is what creating an API token takes.
+type NewToken struct {
+	Name       string
+	Scopes     []string
+	OperatorID string        // optional: the operator the token is made for
+	TTL        time.Duration // 0 means the token never expires
+}
