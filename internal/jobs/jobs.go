@@ -80,11 +80,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 	if q.client == nil {
 		return nil
 	}
-	err := q.client.Stop(ctx)
-	if err != nil && err.Error() == "client not started" {
-		return nil
-	}
-	return err
+	return q.client.Stop(ctx)
 }
 
 // InsertTx enqueues a job in the caller's transaction.
