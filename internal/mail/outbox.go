@@ -1,7 +1,9 @@
 // Package mail sends Garde's emails through an outbox: a message is
 // rendered and stored in the transaction of the change that causes it,
 // together with the job that sends it, then delivered over SMTP by that job
-// with retries. The stored subject and bodies are the record of what was sent.
+// with retries. The stored subject and bodies are the record of what was sent;
+// one-time secrets in them (values given as Secret) are replaced by a marker
+// once the message is sent or given up on.
 package mail
 
 import (
@@ -39,7 +41,8 @@ type Message struct {
 	Lang i18n.Lang
 	// Template is a registered template name.
 	Template string
-	// Data fills the template.
+	// Data fills the template. Put links and codes that must not stay
+	// readable in the database as Secret values.
 	Data map[string]any
 }
 
@@ -100,11 +103,17 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *db.Tx, m Message) (string, err
 	if err != nil {
 		return "", err
 	}
+	// The bodies keep the secrets until the worker has sent them; the
+	// list says what to remove then.
+	secrets, err := encodeSecrets(collectSecrets(m.Data))
+	if err != nil {
+		return "", fmt.Errorf("mail: secrets: %w", err)
+	}
 	id := uuid.Must(uuid.NewV7()).String()
 	now := time.Now().UTC()
-	if _, err := tx.Exec(ctx, `INSERT INTO mail_outbox(id, to_addr, locale, template, subject, body_text, body_html, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, to, string(lang), m.Template, r.Subject, r.Text, r.HTML, StatusQueued, now, now); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO mail_outbox(id, to_addr, locale, template, subject, body_text, body_html, secrets, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, to, string(lang), m.Template, r.Subject, r.Text, r.HTML, secrets, StatusQueued, now, now); err != nil {
 		return "", fmt.Errorf("mail: store: %w", err)
 	}
 	if _, err := o.q.InsertTx(ctx, tx, SendArgs{OutboxID: id}, nil); err != nil {

@@ -129,7 +129,7 @@ func TestDeliversLocalizedMailOverStartTLSWithAuth(t *testing.T) {
 				t.Errorf("%s: TLS=%v auth=%q lang=%q", lang, m.TLS, m.AuthUser, m.Header.Get("Content-Language"))
 			}
 			text, err := m.Part("text/plain")
-			if err != nil || !strings.Contains(text, inviteData()["SetupURL"].(string)) {
+			if err != nil || !strings.Contains(text, string(inviteData()["SetupURL"].(Secret))) {
 				t.Errorf("%s text part lacks the link: %q %v", lang, text, err)
 			}
 			it := waitRow(t, o, ids[lang], 5*time.Second, func(it Item) bool { return it.Status == StatusSent })

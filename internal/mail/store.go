@@ -11,7 +11,9 @@ import (
 	"github.com/garde-privacy/garde/internal/i18n"
 )
 
-// Item is one outbox row.
+// Item is one outbox row. Its subject and bodies never show a Secret: one
+// still waiting to be sent is shown replaced by the marker, as it will be
+// stored once sent.
 type Item struct {
 	ID        string
 	To        string
@@ -43,6 +45,23 @@ var ErrNotFound = i18n.NewError("mail.error.not_found")
 
 const itemColumns = "id, to_addr, locale, template, subject, body_text, body_html, status, attempts, last_error, message_id, created_at, updated_at, sent_at"
 
+// shownColumns are itemColumns and the secrets that scanShown hides.
+const shownColumns = itemColumns + ", secrets"
+
+// scanShown reads shownColumns into an Item without its secrets.
+func (o *Outbox) scanShown(s scanner) (Item, error) {
+	var raw string
+	it, err := scanItem(s, &raw)
+	if err != nil {
+		return Item{}, err
+	}
+	secrets, err := decodeSecrets(raw)
+	if err != nil {
+		return Item{}, err
+	}
+	return o.redactItem(it, secrets), nil
+}
+
 // List returns outbox rows, newest first.
 func (o *Outbox) List(ctx context.Context, f ListFilter) ([]Item, error) {
 	limit := f.Limit
@@ -50,7 +69,7 @@ func (o *Outbox) List(ctx context.Context, f ListFilter) ([]Item, error) {
 		limit = 50
 	}
 	limit = min(limit, 500)
-	q := "SELECT " + itemColumns + " FROM mail_outbox"
+	q := "SELECT " + shownColumns + " FROM mail_outbox"
 	var args []any
 	if f.Status != "" {
 		if !slices.Contains(Statuses, f.Status) {
@@ -69,7 +88,7 @@ func (o *Outbox) List(ctx context.Context, f ListFilter) ([]Item, error) {
 	defer rows.Close()
 	var out []Item
 	for rows.Next() {
-		it, err := scanItem(rows)
+		it, err := o.scanShown(rows)
 		if err != nil {
 			return nil, fmt.Errorf("mail: list: %w", err)
 		}
@@ -83,7 +102,7 @@ func (o *Outbox) List(ctx context.Context, f ListFilter) ([]Item, error) {
 
 // Get returns one outbox row, or ErrNotFound.
 func (o *Outbox) Get(ctx context.Context, id string) (Item, error) {
-	it, err := scanItem(o.db.QueryRow(ctx, "SELECT "+itemColumns+" FROM mail_outbox WHERE id = ?", id))
+	it, err := o.scanShown(o.db.QueryRow(ctx, "SELECT "+shownColumns+" FROM mail_outbox WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Item{}, ErrNotFound
 	}

@@ -73,13 +73,18 @@ type Spec struct {
 	Closing []string
 	// Required lists the data keys that must be present and not empty.
 	Required []string
+	// Secrets lists the data keys that hold one-time links or codes: each
+	// must be a Secret when present, so a caller passing a plain string is
+	// refused rather than having the value kept in the stored email.
+	Secrets []string
 }
 
 // Action is a button in an email.
 type Action struct {
 	// Label is the catalog ID of the button's text.
 	Label string
-	// URLKey is the data key holding the link (http or https only).
+	// URLKey is the data key holding the link (http or https only), a
+	// string or a Secret.
 	URLKey string
 }
 
@@ -88,6 +93,13 @@ func (s Spec) Render(lz *i18n.Localizer, data map[string]any) (subject, text, ht
 	for _, key := range s.Required {
 		if isEmpty(data[key]) {
 			return "", "", "", i18n.NewError("mail.error.missing_data", map[string]any{"Field": key})
+		}
+	}
+	for _, key := range s.Secrets {
+		if v, set := data[key]; set && v != nil {
+			if _, ok := v.(Secret); !ok {
+				return "", "", "", i18n.NewError("mail.error.invalid_data", map[string]any{"Field": key})
+			}
 		}
 	}
 	vars := make(map[string]any, len(data))
@@ -102,7 +114,7 @@ func (s Spec) Render(lz *i18n.Localizer, data map[string]any) (subject, text, ht
 		body.Paragraphs = append(body.Paragraphs, lz.T(id, vars))
 	}
 	if s.Action != nil {
-		link, _ := data[s.Action.URLKey].(string)
+		link, _ := asString(data[s.Action.URLKey])
 		u, err := url.Parse(link)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return "", "", "", i18n.NewError("mail.error.invalid_data", map[string]any{"Field": s.Action.URLKey})
@@ -155,10 +167,23 @@ func isEmpty(v any) bool {
 		return true
 	case string:
 		return strings.TrimSpace(x) == ""
+	case Secret:
+		return strings.TrimSpace(string(x)) == ""
 	case time.Time:
 		return x.IsZero()
 	}
 	return false
+}
+
+// asString reads a string or a Secret.
+func asString(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case Secret:
+		return string(x), true
+	}
+	return "", false
 }
 
 // timeLayouts show a date and time unambiguously in each language. Mail

@@ -13,7 +13,7 @@ var cat = i18n.MustLoad()
 
 func inviteData() map[string]any {
 	return map[string]any{
-		"SetupURL":  "https://garde.example.org/setup/tok123?a=1&b=2",
+		"SetupURL":  Secret("https://garde.example.org/setup/tok123?a=1&b=2"),
 		"InvitedBy": "Zoë <Admin> & co",
 		"ExpiresAt": time.Date(2026, 12, 24, 18, 30, 0, 0, time.FixedZone("CET", 3600)),
 	}
@@ -97,7 +97,11 @@ func TestRenderRejectsBadData(t *testing.T) {
 		{"missing URL", TemplateOperatorInvite, without(inviteData(), "SetupURL"), "mail.error.missing_data"},
 		{"blank inviter", TemplateOperatorInvite, with(inviteData(), "InvitedBy", "  "), "mail.error.missing_data"},
 		{"zero expiry", TemplateOperatorInvite, with(inviteData(), "ExpiresAt", time.Time{}), "mail.error.missing_data"},
-		{"script URL", TemplateOperatorInvite, with(inviteData(), "SetupURL", "javascript:alert(1)"), "mail.error.invalid_data"},
+		{"script URL", TemplateOperatorInvite, with(inviteData(), "SetupURL", Secret("javascript:alert(1)")), "mail.error.invalid_data"},
+		{"blank secret URL", TemplateOperatorInvite, with(inviteData(), "SetupURL", Secret(" ")), "mail.error.missing_data"},
+		// The invitation's link carries a token: a plain string would stay
+		// readable in the outbox, so it is refused.
+		{"URL not a secret", TemplateOperatorInvite, with(inviteData(), "SetupURL", "https://garde.example.org/setup/tok123"), "mail.error.invalid_data"},
 		{"URL not a string", TemplateOperatorInvite, with(inviteData(), "SetupURL", 42), "mail.error.invalid_data"},
 		{"missing name", TemplatePasswordChanged, map[string]any{"When": time.Now()}, "mail.error.missing_data"},
 	}

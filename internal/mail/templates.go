@@ -6,7 +6,8 @@ const (
 	// TemplateTest checks the SMTP settings. Data: none.
 	TemplateTest = "test"
 	// TemplateOperatorInvite invites a new operator. Data: SetupURL
-	// (string, http/https), InvitedBy (string), ExpiresAt (time.Time).
+	// (Secret, http/https: the link carries the setup token, so it must
+	// not stay in the outbox), InvitedBy (string), ExpiresAt (time.Time).
 	TemplateOperatorInvite = "operator_invite"
 	// TemplatePasswordChanged warns an operator that their password
 	// changed. Data: Name (string), When (time.Time).
@@ -24,6 +25,7 @@ func init() {
 		Action:     &Action{Label: "mail.operator_invite.action", URLKey: "SetupURL"},
 		Closing:    []string{"mail.operator_invite.unexpected"},
 		Required:   []string{"SetupURL", "InvitedBy", "ExpiresAt"},
+		Secrets:    []string{"SetupURL"},
 	}.Render)
 	Register(TemplatePasswordChanged, Spec{
 		Subject:    "mail.password_changed.subject",

@@ -21,6 +21,18 @@ const MaxAttempts = 8
 // whether SMTP has been configured.
 const notConfiguredSnooze = 10 * time.Minute
 
+// SecretMaxAge is how long a message holding a Secret may wait to be sent
+// (typically because SMTP is not configured). Past it, the worker gives the
+// message up instead of sending it: it is marked failed and its secrets are
+// removed, since a link that old has most likely expired, and a working one
+// should not sit in the database indefinitely. Messages without secrets
+// keep waiting.
+const SecretMaxAge = 30 * 24 * time.Hour
+
+// ErrSecretsExpired is the last error of a message given up on because it
+// waited longer than SecretMaxAge.
+var ErrSecretsExpired = errors.New("not sent within 30 days: given up and its one-time links and codes removed")
+
 // sendLease is how long a run holds a row while sending; well beyond the
 // SMTP timeouts, so it only expires when the run died.
 const sendLease = 10 * time.Minute
@@ -87,24 +99,43 @@ func (o *Outbox) messageID(id string) string {
 // alone, so a job that runs twice never sends twice. A run claims the row
 // by bumping its attempt counter from the value it read and holding it
 // until locked_until: of two runs racing on one row only one claims it, and
-// a run finding the row held waits for the holder to finish.
+// a run finding the row held waits for the holder to finish. The statement
+// that marks a row sent or failed also replaces its secrets with the marker.
 func (o *Outbox) deliver(ctx context.Context, id string, lastAttempt bool) error {
 	var lockedUntil sql.NullTime
-	it, err := scanItem(o.db.QueryRow(ctx, "SELECT "+itemColumns+", locked_until FROM mail_outbox WHERE id = ?", id), &lockedUntil)
+	var rawSecrets string
+	it, err := scanItem(o.db.QueryRow(ctx, "SELECT "+itemColumns+", locked_until, secrets FROM mail_outbox WHERE id = ?", id), &lockedUntil, &rawSecrets)
 	if errors.Is(err, sql.ErrNoRows) {
 		return river.JobCancel(fmt.Errorf("outbox row %s does not exist", id))
 	}
 	if err != nil {
 		return err
 	}
+	secrets, err := decodeSecrets(rawSecrets)
+	if err != nil {
+		return fmt.Errorf("outbox row %s: %w", id, err)
+	}
 	if it.Status == StatusSent || it.Status == StatusFailed {
 		return nil
 	}
+	// What the row keeps once it is done with.
+	done := o.redactItem(it, secrets)
 	now := time.Now().UTC()
 	if lockedUntil.Valid && lockedUntil.Time.After(now) {
 		// Come back when the holder is done (or has died): the row
 		// is then sent, or free again.
 		return river.JobSnooze(lockedUntil.Time.Sub(now) + time.Second)
+	}
+	if len(secrets) > 0 && now.Sub(it.CreatedAt) > SecretMaxAge {
+		// The attempts guard loses to a run that claimed the row since
+		// we read it; that run then sends it and redacts it.
+		if _, err := o.db.Exec(ctx, `UPDATE mail_outbox SET status = ?, last_error = ?, subject = ?, body_text = ?, body_html = ?, secrets = '[]', updated_at = ?
+			WHERE id = ? AND attempts = ? AND status IN (?, ?)`,
+			StatusFailed, ErrSecretsExpired.Error(), done.Subject, done.BodyText, done.BodyHTML, now, id, it.Attempts, StatusQueued, StatusRetrying); err != nil {
+			return err
+		}
+		o.log.WarnContext(ctx, "mail: given up, waited too long with one-time secrets", "outbox_id", id, "template", it.Template)
+		return nil
 	}
 	if !o.configured() {
 		// Waiting for configuration is not a failed attempt.
@@ -134,8 +165,9 @@ func (o *Outbox) deliver(ctx context.Context, id string, lastAttempt bool) error
 	rctx := context.WithoutCancel(ctx)
 	now = time.Now().UTC()
 	if sendErr == nil {
-		if _, err := o.db.Exec(rctx, `UPDATE mail_outbox SET status = ?, sent_at = ?, message_id = ?, last_error = '', locked_until = NULL, updated_at = ? WHERE id = ?`,
-			StatusSent, now, msgID, now, id); err != nil {
+		if _, err := o.db.Exec(rctx, `UPDATE mail_outbox SET status = ?, sent_at = ?, message_id = ?, last_error = '', locked_until = NULL, updated_at = ?,
+			subject = ?, body_text = ?, body_html = ?, secrets = '[]' WHERE id = ?`,
+			StatusSent, now, msgID, now, done.Subject, done.BodyText, done.BodyHTML, id); err != nil {
 			// The server has the message: retrying would send it twice.
 			o.log.ErrorContext(ctx, "mail: sent but could not record it", "outbox_id", id, "err", err)
 			return river.JobCancel(fmt.Errorf("sent but not recorded: %w", err))
@@ -151,12 +183,15 @@ func (o *Outbox) deliver(ctx context.Context, id string, lastAttempt bool) error
 		}
 		return river.JobSnooze(notConfiguredSnooze)
 	}
-	status := StatusRetrying
+	status, q := StatusRetrying, `UPDATE mail_outbox SET status = ?, last_error = ?, locked_until = NULL, updated_at = ? WHERE id = ?`
+	args := []any{status, truncate(sendErr.Error(), 1000), now, id}
 	if lastAttempt {
-		status = StatusFailed
+		// Given up on: nothing will send it, so its secrets go now.
+		status, q = StatusFailed, `UPDATE mail_outbox SET status = ?, last_error = ?, locked_until = NULL, updated_at = ?,
+			subject = ?, body_text = ?, body_html = ?, secrets = '[]' WHERE id = ?`
+		args = []any{status, truncate(sendErr.Error(), 1000), now, done.Subject, done.BodyText, done.BodyHTML, id}
 	}
-	if _, err := o.db.Exec(rctx, `UPDATE mail_outbox SET status = ?, last_error = ?, locked_until = NULL, updated_at = ? WHERE id = ?`,
-		status, truncate(sendErr.Error(), 1000), now, id); err != nil {
+	if _, err := o.db.Exec(rctx, q, args...); err != nil {
 		o.log.ErrorContext(ctx, "mail: could not record a failed send", "outbox_id", id, "err", err)
 	}
 	o.log.WarnContext(ctx, "mail: send failed", "outbox_id", id, "status", status, "attempt", it.Attempts+1, "err", sendErr)
