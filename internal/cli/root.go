@@ -82,7 +82,7 @@ the file.`,
 	config.RegisterFlags(root.PersistentFlags())
 	root.AddCommand(
 		newServeCmd(e), newMigrateCmd(e), newOperatorCmd(e), newTokenCmd(e),
-		newAuditCmd(e), newConfigCmd(e), newVersionCmd(e),
+		newAuditCmd(e), newConfigCmd(e), newRulesCmd(e), newVersionCmd(e),
 	)
 	return root
 }
