@@ -16,7 +16,6 @@ import (
 // directory: they work without a database, before Garde is even set up.
 
 func newRulesCmd(e *env) *cobra.Command {
-	var dir string
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "Show the laws Garde knows and compute request deadlines",
@@ -25,7 +24,7 @@ which requests each law recognises, how long the business has to answer,
 how the days are counted and which public holidays move a deadline. Each
 law cites its sources and says when it was last checked.
 
---rules-dir names a directory of YAML files (kind: law or kind: calendar)
+--rules-dir (or GARDE_RULES_DIR) names a directory of YAML files (kind: law or kind: calendar)
 that replace the embedded law or calendar with the same id, or add new
 ones. They are checked like the embedded files; errors give the file, the
 line and the field.`,
@@ -34,12 +33,11 @@ line and the field.`,
   garde rules due --region US-CA --type erasure --received 2026-11-20
   garde rules holidays nl --year 2025`,
 	}
-	cmd.PersistentFlags().StringVar(&dir, "rules-dir", "", "directory of YAML files replacing or adding laws and calendars")
-	cmd.AddCommand(newRulesListCmd(e, &dir), newRulesDueCmd(e, &dir), newRulesHolidaysCmd(e, &dir))
+	cmd.AddCommand(newRulesListCmd(e), newRulesDueCmd(e), newRulesHolidaysCmd(e))
 	return cmd
 }
 
-func newRulesListCmd(e *env, dir *string) *cobra.Command {
+func newRulesListCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List the laws Garde knows",
@@ -49,7 +47,7 @@ sources it cites.`,
 		Example: "  garde rules list\n  garde rules list --rules-dir /etc/garde/rules",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := rules.Load(*dir)
+			set, err := e.loadRules(cmd)
 			if err != nil {
 				return err
 			}
@@ -63,7 +61,7 @@ sources it cites.`,
 	}
 }
 
-func newRulesDueCmd(e *env, dir *string) *cobra.Command {
+func newRulesDueCmd(e *env) *cobra.Command {
 	var lawID, region, typ, received, establishment, clockStart string
 	var target int
 	var pauses []string
@@ -97,7 +95,7 @@ the clock between two dates, where the law allows it (UK clarifications).`,
 			if typ == "" || received == "" {
 				return fmt.Errorf("--type and --received are required")
 			}
-			set, err := rules.Load(*dir)
+			set, err := e.loadRules(cmd)
 			if err != nil {
 				return err
 			}
@@ -192,7 +190,7 @@ func printDeadlines(e *env, lz *i18n.Localizer, law *rules.Law, t rules.RequestT
 	}
 }
 
-func newRulesHolidaysCmd(e *env, dir *string) *cobra.Command {
+func newRulesHolidaysCmd(e *env) *cobra.Command {
 	var year int
 	c := &cobra.Command{
 		Use:   "holidays [CALENDAR]",
@@ -203,7 +201,7 @@ calendars.`,
 		Example: "  garde rules holidays\n  garde rules holidays gb_ew --year 2027",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := rules.Load(*dir)
+			set, err := e.loadRules(cmd)
 			if err != nil {
 				return err
 			}
@@ -267,4 +265,14 @@ func typeNames() string {
 		s = append(s, string(t))
 	}
 	return strings.Join(s, ", ")
+}
+
+// loadRules loads the embedded laws plus the operator's overrides named by
+// the rules_dir setting; the rules commands need no database.
+func (e *env) loadRules(cmd *cobra.Command) (*rules.Set, error) {
+	cfg, err := e.loadConfig(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return rules.Load(cfg.RulesDir)
 }

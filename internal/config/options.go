@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ type Config struct {
 	SecureCookies   string // auto, true, false
 	SessionTTL      time.Duration
 	JobWorkers      int
+
+	RulesDir string
 
 	SMTPHost     string
 	SMTPPort     int
@@ -117,6 +120,15 @@ var Options = []Option{
 		c.JobWorkers = n
 		return nil
 	}},
+	{Key: "rules_dir", Default: "", Help: "directory of YAML files replacing or adding laws and holiday calendars", set: func(c *Config, v string) error {
+		if v != "" {
+			if st, err := os.Stat(v); err != nil || !st.IsDir() {
+				return fmt.Errorf("must be an existing directory")
+			}
+		}
+		c.RulesDir = v
+		return nil
+	}},
 	{Key: "smtp_host", Default: "", Help: "SMTP server for outgoing mail; empty keeps mail queued in the outbox", set: func(c *Config, v string) error {
 		c.SMTPHost = v
 		return nil
@@ -201,6 +213,8 @@ func (c *Config) Value(key string) string {
 		return c.SessionTTL.String()
 	case "job_workers":
 		return strconv.Itoa(c.JobWorkers)
+	case "rules_dir":
+		return c.RulesDir
 	case "smtp_host":
 		return c.SMTPHost
 	case "smtp_port":
