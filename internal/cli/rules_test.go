@@ -175,7 +175,7 @@ func TestRulesHolidaysAndOverrides(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, bad+":4:1:") || !strings.Contains(r.stderr, `unknown field "revison"`) {
 		t.Fatalf("broken override: %+v", r)
 	}
-	if r := run(t, noDB, "", "rules", "list", "--rules-dir", filepath.Join(dir, "missing")); r.code != 1 || !strings.Contains(r.stderr, "rules directory") {
+	if r := run(t, noDB, "", "rules", "list", "--rules-dir", filepath.Join(dir, "missing")); r.code != 1 || !strings.Contains(r.stderr, "rules_dir (from flag --rules-dir): must be an existing directory") {
 		t.Fatalf("missing rules directory: %+v", r)
 	}
 }
