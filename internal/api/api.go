@@ -21,6 +21,7 @@ import (
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/operator"
+	"github.com/garde-privacy/garde/internal/requests"
 )
 
 // Prefix is where the application mounts the API; handlers see full paths.
@@ -36,6 +37,7 @@ type Deps struct {
 	Operators *operator.Service
 	Audit     *audit.Log
 	Outbox    *mail.Outbox
+	Requests  *requests.Service
 	Log       *slog.Logger
 	Version   string
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/garde-privacy/garde/internal/jobs"
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/operator"
+	"github.com/garde-privacy/garde/internal/requests"
+	"github.com/garde-privacy/garde/internal/rules"
 	"github.com/garde-privacy/garde/internal/testutil/dbtest"
 )
 
@@ -31,16 +33,17 @@ const testVersion = "1.2.3-test"
 // fixture is a real API over a real SQLite database, with one token per
 // scope plus a revoked and an expired one.
 type fixture struct {
-	h       *handler
-	db      *db.DB
-	cat     *i18n.Catalog
-	ops     *operator.Service
-	audit   *audit.Log
-	outbox  *mail.Outbox
-	tokens  map[string]string // label → raw token
-	tokenID map[string]string // label → token ID
-	owner   *operator.Operator
-	logs    *syncBuffer
+	h        *handler
+	db       *db.DB
+	cat      *i18n.Catalog
+	ops      *operator.Service
+	audit    *audit.Log
+	outbox   *mail.Outbox
+	requests *requests.Service
+	tokens   map[string]string // label → raw token
+	tokenID  map[string]string // label → token ID
+	owner    *operator.Operator
+	logs     *syncBuffer
 }
 
 // Token labels: one per scope, plus broken ones.
@@ -63,10 +66,12 @@ func newFixture(t *testing.T, extra ...func(*Server)) *fixture {
 	ops := operator.NewService(d, al, 0)
 	q := jobs.New(d, quiet)
 	ob := mail.NewOutbox(d, q, cat, nil, quiet)
+	rs := requests.NewService(requests.Deps{DB: d, Queue: q, Audit: al, Outbox: ob, Operators: ops, Log: quiet,
+		Deadlines: requests.NewRulesDeadlines(rules.Embedded(), "FR", nil), BaseURL: "https://privacy.example.org"})
 	if err := q.Build(jobs.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: d, cat: cat, ops: ops, audit: al, outbox: ob,
+	f := &fixture{db: d, cat: cat, ops: ops, audit: al, outbox: ob, requests: rs,
 		tokens: map[string]string{}, tokenID: map[string]string{}, logs: &syncBuffer{}}
 
 	owner, err := ops.Create(ctx, operator.ActorCLI, operator.NewOperator{
@@ -93,7 +98,7 @@ func newFixture(t *testing.T, extra ...func(*Server)) *fixture {
 	}
 
 	f.h = newHandler(Deps{
-		Catalog: cat, Operators: ops, Audit: al, Outbox: ob, Version: testVersion,
+		Catalog: cat, Operators: ops, Audit: al, Outbox: ob, Requests: rs, Version: testVersion,
 		Log: slog.New(slog.NewJSONHandler(f.logs, nil)),
 	}, slices.Concat(resources, extra)...)
 	return f

@@ -19,6 +19,7 @@ var resources = []func(*Server){
 	registerOperators,
 	registerAudit,
 	registerMail,
+	registerRequests,
 }
 
 // Values of Route.Scope besides the operator.Scope* names.

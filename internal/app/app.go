@@ -16,6 +16,10 @@ import (
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/metrics"
 	"github.com/garde-privacy/garde/internal/operator"
+	"github.com/garde-privacy/garde/internal/requests"
+	"github.com/garde-privacy/garde/internal/rules"
+	"github.com/garde-privacy/garde/internal/secrets"
+	"github.com/garde-privacy/garde/internal/webhooks"
 )
 
 // App is a running Garde instance's set of services.
@@ -28,6 +32,9 @@ type App struct {
 	Audit     *audit.Log
 	Outbox    *mail.Outbox
 	Operators *operator.Service
+	Rules     *rules.Set
+	Webhooks  *webhooks.Service
+	Requests  *requests.Service
 	Metrics   *metrics.Metrics
 	started   time.Time
 }
@@ -67,16 +74,57 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Option
 		return nil, fmt.Errorf("configuration: smtp: %w", err)
 	}
 	a.Outbox = mail.NewOutbox(d, a.Queue, cat, sender, log)
-	workers := 0
-	if opts.Work {
-		workers = cfg.JobWorkers
+	a.Outbox.SetOrganization(cfg.Organization)
+	if err := a.openDomains(ctx); err != nil {
+		d.Close()
+		return nil, err
 	}
-	if err := a.Queue.Build(jobs.Options{Workers: workers, PollInterval: opts.PollInterval}); err != nil {
+	var jo jobs.Options
+	if opts.Work {
+		jo = jobs.Options{Workers: cfg.JobWorkers, PollInterval: opts.PollInterval, Periodic: a.Requests.PeriodicJobs()}
+	}
+	if err := a.Queue.Build(jo); err != nil {
 		d.Close()
 		return nil, err
 	}
 	a.registerGauges()
 	return a, nil
+}
+
+// openDomains builds the domain services on the foundation. They register
+// their job workers, so this runs before the queue is built.
+func (a *App) openDomains(ctx context.Context) error {
+	cfg, log := a.Config, a.Log
+	set, err := rules.Load(cfg.RulesDir)
+	if err != nil {
+		return err
+	}
+	a.Rules = set
+	box, err := secrets.Open(cfg)
+	if err != nil {
+		return err
+	}
+	a.Webhooks = webhooks.NewService(webhooks.Deps{DB: a.DB, Queue: a.Queue, Box: box, Audit: a.Audit, Log: log})
+	if n, err := a.Webhooks.Reseal(ctx); err != nil {
+		log.Warn("webhooks: some signing secrets cannot be opened with the configured secret_key", "err", err)
+	} else if n > 0 {
+		log.Info("webhooks: signing secrets sealed again with the current secret key", "count", n)
+	}
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return fmt.Errorf("configuration: timezone: %w", err)
+	}
+	a.Requests = requests.NewService(requests.Deps{
+		DB: a.DB, Queue: a.Queue, Audit: a.Audit, Outbox: a.Outbox, Operators: a.Operators, Log: log,
+		Deadlines:       requests.NewRulesDeadlines(set, cfg.Establishment, loc),
+		Webhooks:        a.Webhooks,
+		BaseURL:         cfg.PublicURL(),
+		TargetDays:      cfg.RequestTargetDays,
+		RetentionMonths: cfg.RequestRetentionMonths,
+		FallbackRegion:  cfg.FallbackRegion,
+		StaffLanguage:   i18n.Lang(cfg.DefaultLanguage),
+	})
+	return nil
 }
 
 func (a *App) registerGauges() {

@@ -16,11 +16,12 @@ func (a *App) Handler() (http.Handler, error) {
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("/api/v1/", api.New(api.Deps{
 		Config: a.Config, Catalog: a.Catalog, Operators: a.Operators, Audit: a.Audit,
-		Outbox: a.Outbox, Log: a.Log, Version: version.String(),
+		Outbox: a.Outbox, Requests: a.Requests, Log: a.Log, Version: version.String(),
 	}))
 	pages, err := web.New(web.Deps{
 		Config: a.Config, Catalog: a.Catalog, DB: a.DB, Operators: a.Operators, Audit: a.Audit,
-		Outbox: a.Outbox, Log: a.Log,
+		Outbox: a.Outbox, Log: a.Log, Requests: a.Requests, Webhooks: a.Webhooks,
+		Organization: a.Config.Organization,
 	})
 	if err != nil {
 		return nil, err

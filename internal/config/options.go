@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,17 @@ type Config struct {
 	JobWorkers      int
 
 	RulesDir string
+
+	Organization           string
+	Establishment          string
+	TimeZone               string
+	RequestTargetDays      int
+	RequestRetentionMonths int
+	FallbackRegion         string
+
+	// SecretKey is base64 key text: the current key, then older ones,
+	// comma-separated (see the secrets package).
+	SecretKey string
 
 	SMTPHost     string
 	SMTPPort     int
@@ -120,6 +132,50 @@ var Options = []Option{
 		c.JobWorkers = n
 		return nil
 	}},
+	{Key: "organization", Default: "", Help: "the business's name, shown on the privacy centre and in emails", set: func(c *Config, v string) error {
+		if len(v) > 200 {
+			return fmt.Errorf("must be at most 200 characters")
+		}
+		c.Organization = strings.TrimSpace(v)
+		return nil
+	}},
+	{Key: "establishment", Default: "", Help: "ISO 3166 code of where the business is established (e.g. FR, CA-QC): picks the public holidays that move deadlines", set: func(c *Config, v string) error {
+		if v != "" && !regionCode.MatchString(strings.ToUpper(v)) {
+			return fmt.Errorf("must be an ISO 3166 country or subdivision code, e.g. FR or CA-QC")
+		}
+		c.Establishment = strings.ToUpper(v)
+		return nil
+	}},
+	{Key: "timezone", Default: "UTC", Help: "IANA time zone of the business: the day a request is received is the date there", set: func(c *Config, v string) error {
+		if _, err := time.LoadLocation(v); err != nil || v == "" || v == "Local" {
+			return fmt.Errorf("must be an IANA time zone name, e.g. Europe/Paris or America/Montreal")
+		}
+		c.TimeZone = v
+		return nil
+	}},
+	{Key: "request_target_days", Default: "0", Help: "internal target to answer requests, in calendar days after receipt (0: none); the due date shown is the earlier of this and the legal date", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 365 {
+			return fmt.Errorf("must be a whole number of days between 0 and 365")
+		}
+		c.RequestTargetDays = n
+		return nil
+	}},
+	{Key: "request_retention_months", Default: "24", Help: "months after closure before a request's personal data is purged (statistics are kept)", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 120 {
+			return fmt.Errorf("must be a whole number of months between 1 and 120")
+		}
+		c.RequestRetentionMonths = n
+		return nil
+	}},
+	{Key: "fallback_region", Default: "", Help: "region whose law applies to people from regions no law is known for (e.g. FR to treat everyone under the GDPR); empty refuses such requests", set: func(c *Config, v string) error {
+		if v != "" && !regionCode.MatchString(strings.ToUpper(v)) {
+			return fmt.Errorf("must be an ISO 3166 country or subdivision code, e.g. FR")
+		}
+		c.FallbackRegion = strings.ToUpper(v)
+		return nil
+	}},
 	{Key: "rules_dir", Default: "", Help: "directory of YAML files replacing or adding laws and holiday calendars", set: func(c *Config, v string) error {
 		if v != "" {
 			if st, err := os.Stat(v); err != nil || !st.IsDir() {
@@ -127,6 +183,13 @@ var Options = []Option{
 			}
 		}
 		c.RulesDir = v
+		return nil
+	}},
+	{Key: "secret_key", Default: "", Help: "base64 of 32 random bytes that encrypt the secrets Garde stores; older keys may follow, comma-separated, to keep opening what they sealed (default: the file secret.key in the data directory, created on first start)", Secret: true, set: func(c *Config, v string) error {
+		if err := checkSecretKeys(v); err != nil {
+			return err
+		}
+		c.SecretKey = strings.TrimSpace(v)
 		return nil
 	}},
 	{Key: "smtp_host", Default: "", Help: "SMTP server for outgoing mail; empty keeps mail queued in the outbox", set: func(c *Config, v string) error {
@@ -158,6 +221,8 @@ var Options = []Option{
 		return nil
 	}},
 }
+
+var regionCode = regexp.MustCompile(`^[A-Z]{2}(-[A-Z0-9]{1,3})?$`)
 
 func oneOf(field func(*Config) *string, allowed ...string) func(*Config, string) error {
 	return func(c *Config, v string) error {
@@ -213,8 +278,22 @@ func (c *Config) Value(key string) string {
 		return c.SessionTTL.String()
 	case "job_workers":
 		return strconv.Itoa(c.JobWorkers)
+	case "organization":
+		return c.Organization
+	case "establishment":
+		return c.Establishment
+	case "timezone":
+		return c.TimeZone
+	case "request_target_days":
+		return strconv.Itoa(c.RequestTargetDays)
+	case "request_retention_months":
+		return strconv.Itoa(c.RequestRetentionMonths)
+	case "fallback_region":
+		return c.FallbackRegion
 	case "rules_dir":
 		return c.RulesDir
+	case "secret_key":
+		return c.SecretKey
 	case "smtp_host":
 		return c.SMTPHost
 	case "smtp_port":

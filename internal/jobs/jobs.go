@@ -43,6 +43,9 @@ type Options struct {
 	// PollInterval overrides how often a worker looks for new jobs when no
 	// notification arrives (tests shorten it).
 	PollInterval time.Duration
+	// Periodic jobs run on the elected leader only, so once across
+	// instances sharing a database.
+	Periodic []*river.PeriodicJob
 }
 
 // Build creates the River client. Jobs can be inserted from then on.
@@ -54,6 +57,7 @@ func (q *Queue) Build(opts Options) error {
 	}
 	if opts.Workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
+		cfg.PeriodicJobs = opts.Periodic
 		if opts.PollInterval > 0 {
 			cfg.FetchPollInterval = opts.PollInterval
 			cfg.FetchCooldown = min(opts.PollInterval, 100*time.Millisecond)

@@ -61,6 +61,8 @@ const (
 	ScopeAuditRead     = "audit:read"
 	ScopeOperatorsRead = "operators:read"
 	ScopeMailRead      = "mail:read"
+	ScopeRequestsRead  = "requests:read"
+	ScopeRequestsWrite = "requests:write"
 )
 
 // Scopes lists the known scopes with what they allow (English, for --help;
@@ -70,6 +72,8 @@ var Scopes = []struct{ Name, Help string }{
 	{ScopeAuditRead, "read the audit log"},
 	{ScopeOperatorsRead, "list operators"},
 	{ScopeMailRead, "read the mail outbox"},
+	{ScopeRequestsRead, "read data subject requests"},
+	{ScopeRequestsWrite, "create and handle data subject requests"},
 }
 
 // Token is an API token. Its secret is only shown once, at creation.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/garde-privacy/garde/internal/audit"
+	"github.com/garde-privacy/garde/internal/requests"
 )
 
 // dashboardShow greets the operator and gives the figures of each section.
@@ -36,6 +37,15 @@ func (h *handler) dashboardShow(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(latest) > 0 {
 		entries = latest[0].Seq
+	}
+	if h.Requests != nil {
+		rc, err := h.Requests.Counts(ctx)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		p.V["Requests"] = &rc
+		p.V["SoonDays"] = requests.DueSoonDays
 	}
 	p.V["Operators"] = len(ops)
 	p.V["ActiveOperators"] = active

@@ -16,6 +16,8 @@ import (
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/operator"
+	"github.com/garde-privacy/garde/internal/requests"
+	"github.com/garde-privacy/garde/internal/webhooks"
 )
 
 // Deps are the parts the back office works with.
@@ -27,6 +29,14 @@ type Deps struct {
 	Audit     *audit.Log
 	Outbox    *mail.Outbox
 	Log       *slog.Logger
+	// Requests runs data subject requests; without it the request and
+	// system pages are not served.
+	Requests *requests.Service
+	// Webhooks manages outgoing webhooks; nil leaves their pages out.
+	Webhooks *webhooks.Service
+	// Organization is the business's name, shown on the public privacy
+	// centre; empty shows none.
+	Organization string
 }
 
 // handler holds the dependencies shared by every page handler.
@@ -84,6 +94,10 @@ func New(deps Deps) (http.Handler, error) {
 
 	mux.Handle("GET /mail", h.requireRole(operator.Admin, h.mailShow))
 	mux.Handle("POST /mail/test", h.requireRole(operator.Admin, h.mailTestSubmit))
+
+	h.registerRequests(mux)
+	h.registerWebhooks(mux)
+	registerCentre(mux, h)
 
 	// Anything else is a localized 404 rather than the mux's plain text.
 	mux.HandleFunc("/", h.notFound)
