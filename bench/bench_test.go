@@ -29,13 +29,28 @@ func TestRunnerMeasuresGarde(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := options{runs: 2, rounds: 1, duration: 300 * time.Millisecond, warmup: 100 * time.Millisecond, idle: 100 * time.Millisecond, conns: 4}
-	r, err := measure(o, gardeTarget(garde), referenceTarget(ref), tmp)
+	refSubmit, err := build(root, tmp, "./bench/refsubmit", "refsubmit")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Figures) != 3 {
-		t.Fatalf("%d figures, want 3", len(r.Figures))
+	o := options{runs: 2, rounds: 1, duration: 300 * time.Millisecond, warmup: 100 * time.Millisecond, idle: 100 * time.Millisecond, conns: 4,
+		submitters: 8, submitDuration: time.Second}
+	r, err := measure(o, gardeTarget(garde), referenceTarget(ref), refSubmitTarget(refSubmit), tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Figures) != 6 {
+		t.Fatalf("%d figures, want 6", len(r.Figures))
+	}
+	// Only rate limits may refuse a submission, and Garde's default limit
+	// (5 accepted per client address) holds: each address the load moved
+	// to got at most 5 in.
+	g := r.Submit["garde"]
+	if g.Errors > 0 || r.Submit["reference"].Errors > 0 {
+		t.Errorf("errors: garde %d %v, reference %d %v", g.Errors, g.FirstErrors, r.Submit["reference"].Errors, r.Submit["reference"].FirstErrors)
+	}
+	if g.Accepted > 5*g.Addresses {
+		t.Errorf("garde accepted %d submissions from %d client addresses: more than 5 each", g.Accepted, g.Addresses)
 	}
 	var table bytes.Buffer
 	writeTable(&table, r)
@@ -54,7 +69,7 @@ func TestRunnerMeasuresGarde(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back report
-	if err := json.Unmarshal(out.Bytes(), &back); err != nil || len(back.Figures) != 3 {
+	if err := json.Unmarshal(out.Bytes(), &back); err != nil || len(back.Figures) != 6 {
 		t.Fatalf("JSON output does not round-trip (%v):\n%s", err, out.String())
 	}
 	t.Logf("\n%s", table.String())

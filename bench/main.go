@@ -20,6 +20,12 @@ type options struct {
 	idle     time.Duration
 	conns    int
 	json     bool
+	// only picks one set of figures: "startup" (cold start, memory,
+	// /healthz) or "submit" (the public form under load); empty runs both.
+	only string
+	// submitters and submitDuration shape the submission load.
+	submitters     int
+	submitDuration time.Duration
 }
 
 func main() {
@@ -31,9 +37,17 @@ func main() {
 	flag.DurationVar(&o.idle, "idle", 2*time.Second, "wait after ready before reading resident memory")
 	flag.IntVar(&o.conns, "conns", 16, "concurrent keep-alive clients of the throughput measurement")
 	flag.BoolVar(&o.json, "json", false, "print JSON instead of a table")
+	flag.StringVar(&o.only, "only", "", "run one set of figures: startup or submit (default both)")
+	flag.IntVar(&o.submitters, "submitters", 200, "concurrent clients posting the public request form")
+	flag.DurationVar(&o.submitDuration, "submit-duration", 30*time.Second, "length of the submission load, per server")
 	flag.Parse()
-	if o.runs < 1 || o.rounds < 1 || o.conns < 1 || o.duration <= 0 || o.warmup < 0 || o.idle < 0 {
-		fmt.Fprintln(os.Stderr, "bench: -runs, -rounds and -conns must be at least 1, -duration positive, -warmup and -idle not negative")
+	if o.runs < 1 || o.rounds < 1 || o.conns < 1 || o.duration <= 0 || o.warmup < 0 || o.idle < 0 ||
+		o.submitters < 1 || o.submitDuration <= 0 {
+		fmt.Fprintln(os.Stderr, "bench: -runs, -rounds, -conns and -submitters must be at least 1, -duration and -submit-duration positive, -warmup and -idle not negative")
+		os.Exit(2)
+	}
+	if o.only != "" && o.only != "startup" && o.only != "submit" {
+		fmt.Fprintln(os.Stderr, "bench: -only is startup or submit")
 		os.Exit(2)
 	}
 	if err := run(o); err != nil {
@@ -53,7 +67,7 @@ func run(o options) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	progress("building garde and the reference server")
+	progress("building garde and the reference servers")
 	garde, err := build(root, tmp, "./cmd/garde", "garde")
 	if err != nil {
 		return err
@@ -62,15 +76,25 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	r, err := measure(o, gardeTarget(garde), referenceTarget(ref), tmp)
+	refSubmit, err := build(root, tmp, "./bench/refsubmit", "refsubmit")
+	if err != nil {
+		return err
+	}
+	r, err := measure(o, gardeTarget(garde), referenceTarget(ref), refSubmitTarget(refSubmit), tmp)
 	if err != nil {
 		return err
 	}
 	if o.json {
-		return writeJSON(os.Stdout, r)
+		err = writeJSON(os.Stdout, r)
+	} else {
+		writeTable(os.Stdout, r)
 	}
-	writeTable(os.Stdout, r)
-	return nil
+	if err == nil && r.Submit != nil && r.Submit["garde"].Errors > 0 {
+		// The figures are printed, but a run where Garde failed anything
+		// other than a rate limit is not a pass.
+		err = fmt.Errorf("garde answered %d submissions with errors", r.Submit["garde"].Errors)
+	}
+	return err
 }
 
 func gardeTarget(bin string) target {
@@ -93,8 +117,20 @@ func referenceTarget(bin string) target {
 	}
 }
 
-// measure takes every figure of subject against reference.
-func measure(o options, subject, reference target, tmp string) (report, error) {
+// refSubmitTarget is the reference of the submission figures.
+func refSubmitTarget(bin string) target {
+	return target{
+		name:      "reference",
+		bin:       bin,
+		args:      func(addr, dir string) []string { return []string{"-addr", addr, "-data", dir} },
+		readyPath: "/healthz",
+		loadPath:  submitPath,
+	}
+}
+
+// measure takes every figure of subject against reference, and the
+// submission figures against refSubmit, as o.only says.
+func measure(o options, subject, reference, refSubmit target, tmp string) (report, error) {
 	r := report{
 		Go:       runtime.Version(),
 		OS:       runtime.GOOS + "/" + runtime.GOARCH,
@@ -105,10 +141,26 @@ func measure(o options, subject, reference target, tmp string) (report, error) {
 		Conns:    o.conns,
 		Started:  time.Now().UTC().Format(time.RFC3339),
 	}
+	if o.only != "submit" {
+		if err := measureStartup(o, subject, reference, tmp, &r); err != nil {
+			return r, err
+		}
+	}
+	if o.only != "startup" {
+		if err := measureSubmit(o, subject, refSubmit, tmp, &r); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// measureStartup takes the cold start, idle memory and /healthz figures.
+func measureStartup(o options, subject, reference target, tmp string, r *report) error {
+	r.Startup = true
 	progress(fmt.Sprintf("cold starts: %d per server", o.runs))
 	cold, err := coldStarts([]target{subject, reference}, o.runs, tmp)
 	if err != nil {
-		return r, err
+		return err
 	}
 	f := newFigure("cold start to ready (SQLite)", "ms", median(cold[0]), median(cold[1]))
 	f.Samples, f.RefSample = cold[0], cold[1]
@@ -118,7 +170,7 @@ func measure(o options, subject, reference target, tmp string) (report, error) {
 	progress(fmt.Sprintf("idle memory, then /healthz throughput: %d × %s per server, %d clients", o.rounds, o.duration, o.conns))
 	w, err := measureWarm([]target{subject, reference}, tmp, o)
 	if err != nil {
-		return r, err
+		return err
 	}
 	const mib = 1 << 20
 	f = newFigure("idle RSS (SQLite)", "MiB", float64(w.rss[0])/mib, float64(w.rss[1])/mib)
@@ -131,7 +183,7 @@ func measure(o options, subject, reference target, tmp string) (report, error) {
 		f.Note += fmt.Sprintf("; failed requests: garde %d, reference %d", w.errors[0], w.errors[1])
 	}
 	r.Figures = append(r.Figures, f)
-	return r, nil
+	return nil
 }
 
 // progress tells a person at a terminal what is happening; JSON output

@@ -19,6 +19,13 @@ type report struct {
 	Conns    int      `json:"conns"`
 	Started  string   `json:"started"`
 	Figures  []figure `json:"figures"`
+	// Startup says the cold start, memory and /healthz figures were taken.
+	Startup bool `json:"-"`
+	// Submitters and SubmitDuration shaped the submission load; Submit
+	// has its counts by server (garde, reference).
+	Submitters     int                     `json:"submitters,omitempty"`
+	SubmitDuration string                  `json:"submit_duration,omitempty"`
+	Submit         map[string]submitResult `json:"submit,omitempty"`
 }
 
 func writeJSON(w io.Writer, r report) error {
@@ -28,7 +35,14 @@ func writeJSON(w io.Writer, r report) error {
 }
 
 func writeTable(w io.Writer, r report) {
-	fmt.Fprintf(w, "%s %s, %d CPUs; %d cold starts, %d × %s of load from %d clients per server\n\n", r.Go, r.OS, r.CPUs, r.Runs, r.Rounds, r.Duration, r.Conns)
+	fmt.Fprintf(w, "%s %s, %d CPUs", r.Go, r.OS, r.CPUs)
+	if r.Startup {
+		fmt.Fprintf(w, "; %d cold starts, %d × %s of load from %d clients per server", r.Runs, r.Rounds, r.Duration, r.Conns)
+	}
+	if r.Submit != nil {
+		fmt.Fprintf(w, "; %d submitters for %s per server", r.Submitters, r.SubmitDuration)
+	}
+	fmt.Fprint(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "name\tfigure\tunit\treference\tratio")
 	for _, f := range r.Figures {

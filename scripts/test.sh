@@ -2,11 +2,12 @@
 # Runs Garde's whole test suite, the PostgreSQL and browser tests included.
 #
 # The tests start their own PostgreSQL (Debian's server binaries, initdb in a
-# temporary directory) and a headless Chromium. When those system packages
+# temporary directory) and a headless Chromium, in which they run axe-core
+# (pinned in tests/a11y, installed with npm). When those system packages
 # are missing, this script installs them with apt-get (as root, or through
 # sudo). Extra arguments go to `go test` in place of ./... ; for example
 #   scripts/test.sh -run TestAudit ./internal/audit/
-# With CI=true, tests that need PostgreSQL or Chromium fail instead of
+# With CI=true, tests that need PostgreSQL, Chromium or axe-core fail instead of
 # skipping when either is unavailable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,9 @@ missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# npm installs axe-core, which the accessibility tests run in Chromium.
+axe=tests/a11y/node_modules/axe-core/axe.min.js
+[ -e "$axe" ] || command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 install_packages() {
 	local sudo=()
@@ -40,6 +44,12 @@ install_packages() {
 
 if [ ${#missing[@]} -gt 0 ] && ! install_packages; then
 	echo "test.sh: could not install ${missing[*]}; the tests that need them will skip (or fail with CI=true)" >&2
+fi
+
+if [ ! -e "$axe" ] && command -v npm >/dev/null 2>&1; then
+	echo "test.sh: installing axe-core (tests/a11y)" >&2
+	npm ci --prefix tests/a11y --no-audit --no-fund >/dev/null ||
+		echo "test.sh: could not install axe-core; the accessibility tests will skip (or fail with CI=true)" >&2
 fi
 
 if [ $# -eq 0 ]; then

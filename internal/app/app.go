@@ -123,6 +123,7 @@ func (a *App) openDomains(ctx context.Context) error {
 		RetentionMonths: cfg.RequestRetentionMonths,
 		FallbackRegion:  cfg.FallbackRegion,
 		StaffLanguage:   i18n.Lang(cfg.DefaultLanguage),
+		Box:             box,
 	})
 	return nil
 }

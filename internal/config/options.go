@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -38,6 +39,13 @@ type Config struct {
 	RequestTargetDays      int
 	RequestRetentionMonths int
 	FallbackRegion         string
+
+	// PublicRateLimit is how many requests the privacy centre accepts
+	// from one client address in 10 minutes.
+	PublicRateLimit int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; empty believes none.
+	TrustedProxies []netip.Prefix
 
 	// SecretKey is base64 key text: the current key, then older ones,
 	// comma-separated (see the secrets package).
@@ -176,6 +184,22 @@ var Options = []Option{
 		c.FallbackRegion = strings.ToUpper(v)
 		return nil
 	}},
+	{Key: "public_rate_limit", Default: "5", Help: "requests the privacy centre accepts from one client address in 10 minutes (other forms of the centre are allowed six times as many posts)", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return fmt.Errorf("must be a whole number between 1 and 1000000")
+		}
+		c.PublicRateLimit = n
+		return nil
+	}},
+	{Key: "trusted_proxies", Default: "", Help: "comma-separated addresses or CIDR ranges of reverse proxies in front of Garde; from them the client address is read in X-Forwarded-For, which is ignored otherwise", set: func(c *Config, v string) error {
+		ps, err := parseProxies(v)
+		if err != nil {
+			return err
+		}
+		c.TrustedProxies = ps
+		return nil
+	}},
 	{Key: "rules_dir", Default: "", Help: "directory of YAML files replacing or adding laws and holiday calendars", set: func(c *Config, v string) error {
 		if v != "" {
 			if st, err := os.Stat(v); err != nil || !st.IsDir() {
@@ -220,6 +244,32 @@ var Options = []Option{
 		c.SMTPFrom = v
 		return nil
 	}},
+}
+
+// parseProxies reads a comma-separated list of CIDR ranges; a bare address
+// is a range of one.
+func parseProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(f); err == nil {
+			a = a.Unmap()
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or CIDR range; want e.g. 10.0.0.0/8, 192.0.2.1, fd00::/8", f)
+		}
+		if p.Addr().Is4In6() {
+			p = netip.PrefixFrom(p.Addr().Unmap(), max(0, p.Bits()-96))
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 var regionCode = regexp.MustCompile(`^[A-Z]{2}(-[A-Z0-9]{1,3})?$`)
@@ -290,6 +340,14 @@ func (c *Config) Value(key string) string {
 		return strconv.Itoa(c.RequestRetentionMonths)
 	case "fallback_region":
 		return c.FallbackRegion
+	case "public_rate_limit":
+		return strconv.Itoa(c.PublicRateLimit)
+	case "trusted_proxies":
+		ps := make([]string, len(c.TrustedProxies))
+		for i, p := range c.TrustedProxies {
+			ps[i] = p.String()
+		}
+		return strings.Join(ps, ",")
 	case "rules_dir":
 		return c.RulesDir
 	case "secret_key":

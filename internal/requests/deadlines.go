@@ -19,7 +19,16 @@ type Deadlines interface {
 	// Schedule returns the deadlines of a request of type t under the law
 	// lawID, received at received. Dates are civil dates at midnight UTC.
 	Schedule(lawID string, t Type, received time.Time) (Schedule, error)
+	// Pausable reports whether the law lets the clock stop while the
+	// business waits for a clarification (UK GDPR).
+	Pausable(lawID string, t Type) bool
+	// SchedulePaused is Schedule with the clock stopped during pauses
+	// (civil dates); refused for a law that allows no pause.
+	SchedulePaused(lawID string, t Type, received time.Time, pauses []Span) (Schedule, error)
 }
+
+// Span is a time the clock stood still, from one civil date to another.
+type Span struct{ From, To time.Time }
 
 // Law is the part of a law requests show and act on.
 type Law struct {
@@ -54,6 +63,8 @@ type Schedule struct {
 	ExtendedDue time.Time
 	// ExtensionNoticeBy is the last day to tell the person of an extension.
 	ExtensionNoticeBy time.Time
+	// PausedDays is how many days the clock stood still.
+	PausedDays int
 }
 
 // DefaultDueDays is the working deadline of a request the law sets none

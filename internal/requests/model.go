@@ -229,6 +229,11 @@ const (
 	EventIdentityChecked    EventKind = "identity_checked"
 	EventVerificationResent EventKind = "verification_resent"
 	EventPurged             EventKind = "purged"
+	EventAttachmentAdded    EventKind = "attachment_added"
+	EventAttachmentKept     EventKind = "attachment_kept"
+	EventAttachmentDeleted  EventKind = "attachment_deleted"
+	EventPaused             EventKind = "paused"
+	EventResumed            EventKind = "resumed"
 )
 
 // LabelID is the catalog ID of the kind's name.

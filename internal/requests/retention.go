@@ -30,11 +30,15 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 				if err != nil {
 					return err
 				}
+				files, err := s.purgeAttachments(ctx, tx, id)
+				if err != nil {
+					return err
+				}
 				done, err := s.store.PurgeRequest(ctx, tx, id, s.now())
 				if err != nil || !done {
 					return err
 				}
-				details := map[string]any{"retention_months": s.retention}
+				details := map[string]any{"retention_months": s.retention, "attachments_deleted": files}
 				if _, err := s.event(ctx, tx, r, EventPurged, SystemActor, Internal, "", details); err != nil {
 					return err
 				}

@@ -57,12 +57,30 @@ func (d *RulesDeadlines) Law(id, region string) (Law, bool) {
 // processing agreement, an opt-out of sale under the GDPR) has no legal
 // deadline: the operator's target, or DefaultDueDays, applies.
 func (d *RulesDeadlines) Schedule(lawID string, t Type, received time.Time) (Schedule, error) {
+	return d.SchedulePaused(lawID, t, received, nil)
+}
+
+// Pausable implements Deadlines.
+func (d *RulesDeadlines) Pausable(lawID string, t Type) bool {
+	l, ok := d.set.Law(lawID)
+	if !ok {
+		return false
+	}
+	r, ok := l.Rule(rules.RequestType(t))
+	return ok && r.Pausable
+}
+
+// SchedulePaused implements Deadlines.
+func (d *RulesDeadlines) SchedulePaused(lawID string, t Type, received time.Time, pauses []Span) (Schedule, error) {
 	l, err := d.set.Lookup(lawID)
 	if err != nil {
 		return Schedule{}, err
 	}
 	day := rules.DateOf(received.In(d.loc))
 	opts := rules.DueOptions{Region: d.establishment}
+	for _, p := range pauses {
+		opts.Pauses = append(opts.Pauses, rules.Pause{From: rules.DateOf(p.From.UTC()), To: rules.DateOf(p.To.UTC())})
+	}
 	dl, err := l.Due(rules.RequestType(t), day, opts)
 	var ie *i18n.Error
 	if errors.As(err, &ie) {
@@ -82,6 +100,7 @@ func (d *RulesDeadlines) Schedule(lawID string, t Type, received time.Time) (Sch
 	return Schedule{
 		Legal: dateTime(dl.Legal), Acknowledge: dateTime(dl.Acknowledge),
 		ExtendedDue: dateTime(dl.ExtendedDue), ExtensionNoticeBy: dateTime(dl.ExtensionNoticeBy),
+		PausedDays: dl.PausedDays,
 	}, nil
 }
 

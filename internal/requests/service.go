@@ -17,6 +17,7 @@ import (
 	"github.com/garde-privacy/garde/internal/jobs"
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/operator"
+	"github.com/garde-privacy/garde/internal/secrets"
 	"github.com/garde-privacy/garde/internal/webhooks"
 )
 
@@ -67,6 +68,9 @@ type Deps struct {
 	// StaffLanguage is the language of mail to system owners, and to
 	// operators who chose none (English when empty).
 	StaffLanguage i18n.Lang
+	// Box seals the files agents attach to requests; nil disables
+	// attachments (ErrAttachmentsDisabled).
+	Box *secrets.Box
 }
 
 // DefaultRetentionMonths is the default retention after closure.
@@ -99,6 +103,7 @@ type Service struct {
 	retention      int
 	fallbackRegion string
 	staffLang      i18n.Lang
+	box            *secrets.Box
 
 	keyMu   sync.Mutex
 	derived *keys
@@ -114,6 +119,7 @@ func NewService(d Deps) *Service {
 		db: d.DB, store: d.Store, queue: d.Queue, audit: d.Audit, outbox: d.Outbox, deadlines: d.Deadlines,
 		operators: d.Operators, hooks: d.Webhooks, log: d.Log, baseURL: strings.TrimRight(d.BaseURL, "/"), clock: d.Now,
 		targetDays: max(d.TargetDays, 0), retention: d.RetentionMonths, fallbackRegion: strings.ToUpper(d.FallbackRegion),
+		box: d.Box,
 	}
 	if s.store == nil {
 		s.store = NewSQLStore(d.DB)
@@ -201,6 +207,13 @@ func (s *Service) move(ctx context.Context, tx *db.Tx, r *Request, to State, act
 	}
 	if err := s.save(ctx, tx, r); err != nil {
 		return err
+	}
+	if to.Terminal() {
+		// Files added along the way go with the request's end, unless
+		// the operator chose to keep them.
+		if err := s.dropAttachmentsAtClosure(ctx, tx, r, actor); err != nil {
+			return err
+		}
 	}
 	data := map[string]any{"from": string(from), "to": string(to)}
 	if r.Outcome != "" && to.Terminal() {

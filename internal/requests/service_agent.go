@@ -26,6 +26,7 @@ func (s *Service) change(ctx context.Context, actor Actor, id string, fn func(tx
 // Assign gives the request to an operator with at least the agent role,
 // or to nobody when operatorID is empty.
 func (s *Service) Assign(ctx context.Context, actor Actor, id, operatorID string) error {
+	var assignee *operator.Operator
 	if operatorID != "" {
 		cid, ok := canonicalID(operatorID)
 		if !ok {
@@ -42,6 +43,7 @@ func (s *Service) Assign(ctx context.Context, actor Actor, id, operatorID string
 			return ErrAssignee
 		}
 		operatorID = cid
+		assignee = o
 	}
 	return s.change(ctx, actor, id, func(tx *db.Tx, r *Request) error {
 		if !r.Open() {
@@ -58,7 +60,16 @@ func (s *Service) Assign(ctx context.Context, actor Actor, id, operatorID string
 		if _, err := s.event(ctx, tx, r, EventAssigned, actor, Internal, "", data); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, actor, "request.assigned", r, map[string]any{"assignee_id": operatorID})
+		if err := s.record(ctx, tx, actor, "request.assigned", r, map[string]any{"assignee_id": operatorID}); err != nil {
+			return err
+		}
+		// The new holder hears of it, unless they took it themselves.
+		if assignee == nil || (actor.Kind == ActorOperator && actor.ID == assignee.ID) {
+			return nil
+		}
+		return s.mail(ctx, tx, r, assignee.Email, s.langOf(*assignee), TemplateAssigned, map[string]any{
+			"Reference": r.Reference, "Type": string(r.Type), "DueDate": r.DueDate, "RequestURL": s.RequestURL(r.ID),
+		}, "agent")
 	})
 }
 

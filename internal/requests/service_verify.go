@@ -55,6 +55,28 @@ func (s *Service) VerifyByToken(ctx context.Context, token string) (*Verified, e
 	return out, err
 }
 
+// CheckVerificationToken reports whether an emailed link could still
+// verify its request, changing nothing: the page a link opens asks for a
+// click first, since mail scanners and link previews follow links too.
+// It gives ErrVerificationInvalid where VerifyByToken would.
+func (s *Service) CheckVerificationToken(ctx context.Context, token string) error {
+	token = strings.TrimSpace(token)
+	if token == "" || len(token) > 128 {
+		return ErrVerificationInvalid
+	}
+	r, err := s.store.GetRequestByVerifyToken(ctx, s.db, digest(token))
+	if errors.Is(err, ErrNotFound) {
+		return ErrVerificationInvalid
+	}
+	if err != nil {
+		return err
+	}
+	if r.PurgedAt != nil || r.verify.expiresAt == nil || !s.now().Before(*r.verify.expiresAt) || r.State == StateExpired {
+		return ErrVerificationInvalid
+	}
+	return nil
+}
+
 func (s *Service) verifyToken(ctx context.Context, tx *db.Tx, k *keys, token string, out **Verified) error {
 	r, err := s.store.GetRequestByVerifyToken(ctx, tx, digest(token))
 	if errors.Is(err, ErrNotFound) {

@@ -43,6 +43,13 @@ const (
 	// TemplateSubjectMessage tells agents the person wrote. Data:
 	// Reference, Type, RequestURL.
 	TemplateSubjectMessage = "request_subject_message"
+	// TemplateClarification asks the person to clarify their request while
+	// the clock stands still. Data: Name, Reference, Type, Question,
+	// StatusURL.
+	TemplateClarification = "request_clarification"
+	// TemplateAssigned tells an agent a request was given to them. Data:
+	// Reference, Type, DueDate, RequestURL.
+	TemplateAssigned = "request_assigned"
 )
 
 // parts are the pieces of one email, chosen from its data: catalog IDs for
@@ -151,6 +158,24 @@ func init() {
 			p.Subject, p.Head = "requests.mail.reminder.subject_overdue", []string{"requests.mail.reminder.overdue"}
 		}
 		return p
+	})
+	register(TemplateClarification, func(v map[string]any) parts {
+		return parts{
+			Subject:  "requests.mail.clarification.subject",
+			Head:     []string{"requests.mail.greeting", "requests.mail.clarification.body"},
+			Quote:    str(v["Question"]),
+			Action:   &mail.Action{Label: "requests.mail.reply.action", URLKey: "StatusURL"},
+			Tail:     []string{"requests.mail.clarification.clock", "requests.mail.reply.how"},
+			Required: []string{"Name", "Reference", "Type", "Question", "StatusURL"},
+		}
+	})
+	register(TemplateAssigned, func(v map[string]any) parts {
+		return parts{
+			Subject:  "requests.mail.assigned.subject",
+			Head:     []string{"requests.mail.assigned.body"},
+			Action:   &mail.Action{Label: "requests.mail.open_request", URLKey: "RequestURL"},
+			Required: []string{"Reference", "Type", "DueDate", "RequestURL"},
+		}
 	})
 	register(TemplateSubjectMessage, func(v map[string]any) parts {
 		return parts{

@@ -45,7 +45,7 @@ func registerCentre(mux *http.ServeMux, h *handler) {
 	if h.Requests == nil {
 		return
 	}
-	c := &centre{handler: h, views: mustLoadCentreViews(), limits: newCentreLimits(nil)}
+	c := &centre{handler: h, views: mustLoadCentreViews(), limits: newCentreLimits(h.Config, nil)}
 	c.routes(mux)
 }
 
@@ -209,7 +209,7 @@ func (c *centre) parseForm(w http.ResponseWriter, r *http.Request) bool {
 // answers 429 and returns false.
 func (c *centre) limit(w http.ResponseWriter, r *http.Request, ls ...*limiter) bool {
 	for _, l := range ls {
-		if ok, retry := l.allow(clientKey(r)); !ok {
+		if ok, retry := l.allow(c.limits.client(r)); !ok {
 			c.tooMany(w, r, retry)
 			return false
 		}

@@ -74,12 +74,20 @@ func TestCentreStatusFlow(t *testing.T) {
 
 	ref := c.submit(t, requestForm("jo@example.org", "region", "CA-QC", "type", "erasure"))
 	verify := localPart(t, find(t, verifyURLRE, plain(t, e.mailTo("jo@example.org", 1)[0])))
+	// Opening the link changes nothing (mail scanners open links too): it
+	// shows a button, and the request still awaits confirmation.
 	r := c.get(verify)
-	r.mustStatus(t, http.StatusSeeOther)
-	statusPath := r.Header.Get("Location")
+	r.mustStatus(t, http.StatusOK)
+	r.mustContain(t, "<h1>Confirm your request</h1>", "Confirm my request")
 	if rp := r.Header.Get("Referrer-Policy"); rp != "no-referrer" {
 		t.Errorf("verification link: Referrer-Policy %q", rp)
 	}
+	if req, err := e.svc.GetByReference(ctx, ref); err != nil || req.State != requests.StateReceived {
+		t.Fatalf("after opening the link: %v, %v", req, err)
+	}
+	r = c.confirmLink(t, verify)
+	r.mustStatus(t, http.StatusSeeOther)
+	statusPath := r.Header.Get("Location")
 
 	req, err := e.svc.GetByReference(ctx, ref)
 	if err != nil {
@@ -105,7 +113,7 @@ func TestCentreStatusFlow(t *testing.T) {
 	c.get(localPart(t, find(t, statusURLRE, plain(t, ack)))).mustContain(t, "<h1>Your request "+ref+"</h1>")
 
 	// The link used again: still fine, and said so.
-	r = c.get(verify)
+	r = c.confirmLink(t, verify)
 	r.mustStatus(t, http.StatusSeeOther)
 	c.get(r.Header.Get("Location")).mustContain(t, "Your request was already confirmed.")
 

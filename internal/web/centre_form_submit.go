@@ -25,7 +25,7 @@ func (c *centre) formSubmit(w http.ResponseWriter, r *http.Request) {
 
 	// Only accepted requests count against the tight limits: a person who
 	// mistyped loses nothing. The form's own limit (posts) counts the rest.
-	ip := clientKey(r)
+	ip := c.limits.client(r)
 	ok, retry, undoIP := c.limits.submitIP.reserve(ip)
 	if !ok {
 		c.tooMany(w, r, retry)

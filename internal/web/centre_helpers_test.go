@@ -228,13 +228,28 @@ func (e *centreEnv) verifiedStatus(t *testing.T, c *client, email string, extra 
 	t.Helper()
 	ref = c.submit(t, requestForm(email, extra...))
 	m := e.mailTo(email, 1)[0]
-	r := c.get(localPart(t, find(t, verifyURLRE, plain(t, m))))
+	r := c.confirmLink(t, localPart(t, find(t, verifyURLRE, plain(t, m))))
 	r.mustStatus(t, http.StatusSeeOther)
 	statusPath = r.Header.Get("Location")
 	if !strings.HasPrefix(statusPath, centreStatusPath+"?token=") {
 		t.Fatalf("verification led to %q", statusPath)
 	}
 	return ref, statusPath
+}
+
+// confirmLink opens an emailed confirmation link, which only shows a
+// button, and presses it: it returns the answer to the button's POST.
+func (c *client) confirmLink(t *testing.T, path string) *response {
+	t.Helper()
+	page := c.get(path)
+	page.mustStatus(t, http.StatusOK)
+	token, err := url.QueryUnescape(strings.TrimPrefix(path, centreVerifyPath+"?token="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.mustContain(t, `<form method="post" action="/privacy/verify">`,
+		`<input type="hidden" name="token" value="`+esc(token)+`">`)
+	return c.post(centreVerifyPath, url.Values{"token": {token}})
 }
 
 // esc is s as html/template writes it in text.

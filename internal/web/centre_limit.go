@@ -4,9 +4,13 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/garde-privacy/garde/internal/config"
 )
 
 // limiter is a sliding-window rate limit: at most max events per key in
@@ -121,33 +125,104 @@ type centreLimits struct {
 	verify *limiter
 	// links counts status and task page views, per client.
 	links *limiter
+	// proxies are the reverse proxies whose X-Forwarded-For is believed.
+	proxies []netip.Prefix
 }
 
-func newCentreLimits(now func() time.Time) *centreLimits {
+// defaultPublicRateLimit is the accepted requests per client and window
+// when the configuration sets none.
+const defaultPublicRateLimit = 5
+
+// centreWindow is the window of every limit of the centre.
+const centreWindow = 10 * time.Minute
+
+// newCentreLimits builds the limits from the configuration (nil: the
+// defaults). perClient, the accepted requests per client, also scales the
+// posts allowed: an operator who raises it for many people behind one
+// address wants their mistyped forms let through too. The limit per email
+// address stays, since it protects the person who receives the emails.
+func newCentreLimits(cfg *config.Config, now func() time.Time) *centreLimits {
+	perClient := defaultPublicRateLimit
+	var proxies []netip.Prefix
+	if cfg != nil {
+		if cfg.PublicRateLimit > 0 {
+			perClient = cfg.PublicRateLimit
+		}
+		proxies = cfg.TrustedProxies
+	}
 	return &centreLimits{
-		posts:       newLimiter(30, 10*time.Minute, now),
-		submitIP:    newLimiter(5, 10*time.Minute, now),
-		submitEmail: newLimiter(5, 10*time.Minute, now),
-		verify:      newLimiter(20, 10*time.Minute, now),
-		links:       newLimiter(120, 10*time.Minute, now),
+		posts:       newLimiter(6*perClient, centreWindow, now),
+		submitIP:    newLimiter(perClient, centreWindow, now),
+		submitEmail: newLimiter(defaultPublicRateLimit, centreWindow, now),
+		verify:      newLimiter(20, centreWindow, now),
+		links:       newLimiter(120, centreWindow, now),
+		proxies:     proxies,
 	}
 }
 
-// clientKey is who a limit counts against: the peer's IP address, or its
-// /64 for IPv6, since one host usually holds a whole /64.
-func clientKey(r *http.Request) string {
+// client is who a limit counts r against (see clientKey).
+func (l *centreLimits) client(r *http.Request) string {
+	return clientKey(r, l.proxies)
+}
+
+// clientKey is who a limit counts against: the client's IP address, or
+// its /64 for IPv6, since one host usually holds a whole /64.
+//
+// The client is the peer, unless the peer is one of the trusted proxies:
+// then it is the right-most address of X-Forwarded-For that is not a
+// trusted proxy. Each proxy appends the address it received the request
+// from, so entries to the right were written by proxies we trust and
+// entries to the left by whoever sent the request, who may have made them
+// up. From any other peer X-Forwarded-For is ignored: anyone can send it.
+func clientKey(r *http.Request, proxies []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	ip := net.ParseIP(host)
-	if ip == nil {
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
 		return host
 	}
-	if ip.To4() != nil {
+	ip := peer.Unmap()
+	if trusted(ip, proxies) {
+		ip = forwardedFor(r, ip, proxies)
+	}
+	if ip.Is4() {
 		return ip.String()
 	}
-	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	return netip.PrefixFrom(ip.WithZone(""), 64).Masked().String()
+}
+
+// forwardedFor walks X-Forwarded-For from the right, past the trusted
+// proxies, and returns the first other address. An entry that is not an
+// address ends the walk at the last proxy seen, since it cannot be
+// counted against; a chain of proxies only gives the left-most one.
+func forwardedFor(r *http.Request, peer netip.Addr, proxies []netip.Prefix) netip.Addr {
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	ip := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return ip
+		}
+		ip = a.Unmap()
+		if !trusted(ip, proxies) {
+			return ip
+		}
+	}
+	return ip
+}
+
+func trusted(ip netip.Addr, proxies []netip.Prefix) bool {
+	for _, p := range proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // retryAfter is the Retry-After value: whole seconds, at least one.

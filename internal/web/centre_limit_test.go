@@ -2,10 +2,15 @@ package web
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/garde-privacy/garde/internal/config"
 )
 
 // clock is a test clock moved by hand.
@@ -104,7 +109,7 @@ func TestLimiterBoundedMemory(t *testing.T) {
 }
 
 func TestClientKey(t *testing.T) {
-	key := func(addr string) string { return clientKey(&http.Request{RemoteAddr: addr}) }
+	key := func(addr string) string { return clientKey(&http.Request{RemoteAddr: addr}, nil) }
 	cases := []struct {
 		a, b string
 		same bool
@@ -128,4 +133,107 @@ func TestRetryAfter(t *testing.T) {
 			t.Errorf("retryAfter(%v) = %s, want %s", d, got, want)
 		}
 	}
+}
+
+// TestClientKeyTrustedProxies: X-Forwarded-For names the client only when
+// the peer is a trusted proxy, and then only its right-most entry that is
+// not itself a proxy counts, so a client cannot choose its key by writing
+// the header itself.
+func TestClientKeyTrustedProxies(t *testing.T) {
+	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8:ffff::/48")}
+	cases := []struct {
+		name, peer string
+		xff        []string
+		want       string
+	}{
+		{"no header from a proxy", "10.1.2.3:5000", nil, "10.1.2.3"},
+		{"client behind a proxy", "10.1.2.3:5000", []string{"198.51.100.7"}, "198.51.100.7"},
+		{"made-up entries left of the real one", "10.1.2.3:5000", []string{"203.0.113.1, 192.0.2.99, 198.51.100.7"}, "198.51.100.7"},
+		{"chain of proxies", "10.1.2.3:5000", []string{"198.51.100.7, 10.9.9.9", "10.4.4.4"}, "198.51.100.7"},
+		{"every hop a proxy", "10.1.2.3:5000", []string{"10.7.7.7, 10.8.8.8"}, "10.7.7.7"},
+		{"garbage stops at the last proxy", "10.1.2.3:5000", []string{"198.51.100.7, not-an-ip"}, "10.1.2.3"},
+		{"port-less mapped entry", "10.1.2.3:5000", []string{"::ffff:198.51.100.7"}, "198.51.100.7"},
+		{"IPv6 client behind a proxy", "[2001:db8:ffff::1]:443", []string{"2001:db8:1:2::abcd"}, "2001:db8:1:2::/64"},
+		{"spoofed header from a client", "192.0.2.50:5000", []string{"198.51.100.7"}, "192.0.2.50"},
+		{"spoofed proxy address from a client", "192.0.2.50:5000", []string{"10.1.1.1"}, "192.0.2.50"},
+		{"mapped peer inside the proxies", "[::ffff:10.1.2.3]:5000", []string{"198.51.100.7"}, "198.51.100.7"},
+	}
+	for _, c := range cases {
+		r := &http.Request{RemoteAddr: c.peer, Header: http.Header{}}
+		for _, v := range c.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		if got := clientKey(r, proxies); got != c.want {
+			t.Errorf("%s: key %q, want %q", c.name, got, c.want)
+		}
+		// Without trusted proxies the header never counts.
+		if got, want := clientKey(r, nil), clientKey(&http.Request{RemoteAddr: c.peer}, nil); got != want {
+			t.Errorf("%s without proxies: key %q, want the peer's %q", c.name, got, want)
+		}
+	}
+}
+
+func TestCentreLimitsFromConfig(t *testing.T) {
+	l := newCentreLimits(nil, nil)
+	if l.submitIP.max != 5 || l.posts.max != 30 || l.submitEmail.max != 5 || l.verify.max != 20 || l.links.max != 120 {
+		t.Errorf("defaults: submit %d, posts %d, email %d, verify %d, links %d", l.submitIP.max, l.posts.max, l.submitEmail.max, l.verify.max, l.links.max)
+	}
+	// A configuration built without the option (zero) keeps the default.
+	if l := newCentreLimits(&config.Config{}, nil); l.submitIP.max != 5 {
+		t.Errorf("zero configured: %d", l.submitIP.max)
+	}
+	l = newCentreLimits(&config.Config{PublicRateLimit: 50}, nil)
+	if l.submitIP.max != 50 || l.posts.max != 300 || l.submitEmail.max != 5 {
+		t.Errorf("limit 50: submit %d, posts %d, email %d", l.submitIP.max, l.posts.max, l.submitEmail.max)
+	}
+}
+
+// TestCentreLimitConfigured runs the privacy centre with public_rate_limit
+// 2 behind a proxy on 127.0.0.1: the third request from one client is
+// refused, clients are told apart by X-Forwarded-For when it comes from
+// the proxy, and a client elsewhere that writes the header itself is
+// still counted by its own address.
+func TestCentreLimitConfigured(t *testing.T) {
+	t.Parallel()
+	ce := newCentreEnv(t)
+	cfg := &config.Config{Addr: "127.0.0.1:8080", BaseURL: ce.srv.URL, DefaultLanguage: "en", SecureCookies: "false",
+		SessionTTL: time.Hour, PublicRateLimit: 2, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}
+	h, err := New(Deps{Config: cfg, Catalog: ce.cat, DB: ce.db, Operators: ce.ops, Audit: ce.audit, Outbox: ce.outbox,
+		Log: slog.New(slog.DiscardHandler), Requests: ce.svc, Organization: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	e := *ce.env
+	e.srv = srv
+
+	n := 0
+	submit := func(c *client, xff string) int {
+		t.Helper()
+		n++
+		var hdr http.Header
+		if xff != "" {
+			hdr = http.Header{"X-Forwarded-For": {xff}}
+		}
+		return c.do(http.MethodPost, centreFormPath, requestForm(fmt.Sprintf("limit-%d@example.com", n)), hdr).StatusCode
+	}
+	expect := func(what string, got, want int) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s: status %d, want %d", what, got, want)
+		}
+	}
+
+	proxy := e.clientAt("127.0.0.1")
+	expect("1st behind the proxy", submit(proxy, "198.51.100.7"), http.StatusOK)
+	// A made-up entry on the left does not make a new client.
+	expect("2nd behind the proxy", submit(proxy, "203.0.113.1, 198.51.100.7"), http.StatusOK)
+	expect("3rd behind the proxy", submit(proxy, "203.0.113.2, 198.51.100.7"), http.StatusTooManyRequests)
+	expect("another client behind the proxy", submit(proxy, "198.51.100.8"), http.StatusOK)
+
+	direct := e.clientAt(freshIP())
+	expect("1st direct", submit(direct, "192.0.2.1"), http.StatusOK)
+	expect("2nd direct", submit(direct, "192.0.2.2"), http.StatusOK)
+	expect("3rd direct, spoofing a new address", submit(direct, "192.0.2.3"), http.StatusTooManyRequests)
 }

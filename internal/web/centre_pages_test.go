@@ -41,6 +41,11 @@ var centrePages = []centrePage{
 	{"check your email", 200, func(t *testing.T, f *centreFixture) *response {
 		return f.fresh().post(centreFormPath, requestForm("pages-"+string(f.lang)+"@example.org"))
 	}},
+	{"confirmation link", 200, func(t *testing.T, f *centreFixture) *response {
+		addr := "link-" + string(f.lang) + "@example.org"
+		f.fresh().post(centreFormPath, requestForm(addr)).mustStatus(t, http.StatusOK)
+		return f.fresh().get(localPart(t, find(t, verifyURLRE, plain(t, f.e.mailTo(addr, 1)[0]))))
+	}},
 	{"code page", 200, func(t *testing.T, f *centreFixture) *response { return f.fresh().get(centreVerifyPath) }},
 	{"code errors", 422, func(t *testing.T, f *centreFixture) *response {
 		return f.fresh().post(centreVerifyPath, url.Values{"reference": {"GR-2345-67"}, "code": {"12"}})

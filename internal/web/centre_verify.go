@@ -8,9 +8,10 @@ import (
 	"github.com/garde-privacy/garde/internal/requests"
 )
 
-// verifyShow is where the emailed link leads. With a token it confirms the
-// request and opens its status page; without one it is the page where the
-// person types their reference and code.
+// verifyShow is where the emailed link leads. With a token it shows a
+// button that confirms the request: mail scanners and link previews open
+// links too, so opening one changes nothing. Without a token it is the
+// page where the person types their reference and code.
 func (c *centre) verifyShow(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if !q.Has("token") {
@@ -28,14 +29,30 @@ func (c *centre) verifyShow(w http.ResponseWriter, r *http.Request) {
 		c.linkDamaged(w, r)
 		return
 	}
-	v, err := c.Requests.VerifyByToken(r.Context(), token)
-	c.verified(w, r, v, err)
+	if err := c.Requests.CheckVerificationToken(r.Context(), token); err != nil {
+		c.verified(w, r, nil, err)
+		return
+	}
+	p := c.newPage(w, r, "")
+	p.V["Token"] = token
+	c.render(w, http.StatusOK, "centre_verify_link", p)
 }
 
-// verifySubmit confirms a request with its reference and the code of the
-// email.
+// verifySubmit confirms a request: with the token of the emailed link
+// (the button of the link's page), or with its reference and the code of
+// the email.
 func (c *centre) verifySubmit(w http.ResponseWriter, r *http.Request) {
 	if !c.parseForm(w, r) || !c.limit(w, r, c.limits.posts, c.limits.verify) {
+		return
+	}
+	if r.PostForm.Has("token") {
+		token := r.PostForm.Get("token")
+		if !centreTokenShape(token) {
+			c.linkDamaged(w, r)
+			return
+		}
+		v, err := c.Requests.VerifyByToken(r.Context(), token)
+		c.verified(w, r, v, err)
 		return
 	}
 	p := c.newPage(w, r, "")

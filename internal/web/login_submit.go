@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 
 	"github.com/garde-privacy/garde/internal/operator"
@@ -27,7 +28,7 @@ func (h *handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, "login", p)
 		return
 	}
-	token, _, err := h.Operators.Login(r.Context(), f.Values["email"], password, clientMeta(r))
+	token, _, err := h.Operators.Login(r.Context(), f.Values["email"], password, h.clientMeta(r))
 	switch {
 	case errors.Is(err, operator.ErrThrottled):
 		f.add("login-email", p.T("web.login.throttled"))
@@ -50,11 +51,17 @@ func (h *handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, orHome(next))
 }
 
-// clientMeta describes the browser for the session list and the audit log.
-func clientMeta(r *http.Request) operator.ClientMeta {
-	ip := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(ip); err == nil {
-		ip = host
+// clientMeta describes the browser for the session list, the login
+// throttle and the audit log. Behind a trusted reverse proxy the address is
+// the client's, taken from X-Forwarded-For as the privacy centre does.
+func (h *handler) clientMeta(r *http.Request) operator.ClientMeta {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := host
+	if peer, err := netip.ParseAddr(host); err == nil && trusted(peer.Unmap(), h.Config.TrustedProxies) {
+		ip = forwardedFor(r, peer.Unmap(), h.Config.TrustedProxies).String()
 	}
 	return operator.ClientMeta{IP: ip, UserAgent: r.UserAgent()}
 }

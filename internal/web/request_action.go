@@ -36,7 +36,7 @@ func requestPath(id string) string { return requests.PathRequest + url.PathEscap
 // localized error is a server error.
 func (h *handler) requestFailed(w http.ResponseWriter, r *http.Request, f *form, field string, err error) {
 	switch {
-	case errors.Is(err, requests.ErrNotFound):
+	case errors.Is(err, requests.ErrNotFound), errors.Is(err, requests.ErrAttachmentNotFound):
 		h.notFound(w, r)
 		return
 	case errors.Is(err, requests.ErrForbidden):

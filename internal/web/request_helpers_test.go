@@ -74,7 +74,7 @@ func newReqEnv(t *testing.T, opts reqOptions) *reqEnv {
 	svc := requests.NewService(requests.Deps{
 		DB: d, Queue: q, Audit: aud, Outbox: outbox, Operators: ops, Log: log,
 		Deadlines: requests.NewRulesDeadlines(rules.Embedded(), "FR", nil),
-		BaseURL:   "http://garde.test", Now: clock.Now,
+		BaseURL:   "http://garde.test", Now: clock.Now, Box: testBox(t),
 	})
 	if err := q.Build(jobs.Options{Workers: opts.workers, PollInterval: 50 * time.Millisecond}); err != nil {
 		t.Fatal(err)

@@ -68,6 +68,38 @@ func TestRequestPagesEveryLanguage(t *testing.T) {
 		}
 	}
 
+	// Files and clarification pauses: a UK request whose clock stopped
+	// twice, and a closed request with one file kept and one deleted.
+	uk := e.verified(submission("uk@example.co.uk", "GB", i18n.EN, requests.TypeAccess))
+	paused := e.verified(submission("uk2@example.co.uk", "GB", i18n.EN, requests.TypeErasure))
+	withFiles := e.verified(submission("files@example.fr", "FR", i18n.FR, requests.TypeAccess))
+	adminActor := requests.OperatorActor(e.users[operator.Admin])
+	var kept, dropped *requests.Attachment
+	for _, step := range []func() error{
+		func() error {
+			_, err := e.svc.AddAttachment(ctx, agentActor, paused, "Passport.pdf", scanPDF)
+			return err
+		},
+		func() error { return e.svc.PauseForClarification(ctx, agentActor, paused, "Which account?") },
+		func() error { return e.svc.ResumeAfterClarification(ctx, agentActor, paused) },
+		func() error { return e.svc.PauseForClarification(ctx, agentActor, paused, "Which address?") },
+		func() error {
+			kept, err = e.svc.AddAttachment(ctx, agentActor, withFiles, "Letter.txt", letterTX)
+			return err
+		},
+		func() error {
+			dropped, err = e.svc.AddAttachment(ctx, agentActor, withFiles, "Scan.pdf", scanPDF)
+			return err
+		},
+		func() error { return e.svc.SetAttachmentKeep(ctx, adminActor, withFiles, kept.ID, true) },
+		func() error { return e.svc.Close(ctx, agentActor, withFiles, requests.OutcomeDuplicate, "") },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := func(req string, a *requests.Attachment) string { return "/requests/" + req + "/attachments/" + a.ID }
+
 	clients := map[string]*client{
 		"viewer": e.as(operator.Viewer),
 		"agent":  e.as(operator.Agent),
@@ -97,6 +129,19 @@ func TestRequestPagesEveryLanguage(t *testing.T) {
 		{"system edit", 200, getAs("admin", "/systems/"+sys.ID)},
 		{"system edit errors", 422, postAs("admin", "/systems/"+sys.ID, url.Values{"name": {""}, "kind": {"manual"}})},
 		{"dashboard with requests", 200, getAs("viewer", "/")},
+		{"request pausable", 200, getAs("agent", rq(uk))},
+		{"request paused", 200, getAs("agent", rq(paused))},
+		{"request paused of an admin", 200, getAs("admin", rq(paused))},
+		{"request with files", 200, getAs("admin", rq(withFiles))},
+		{"request with files of a viewer", 200, getAs("viewer", rq(withFiles))},
+		{"request upload without a file", 422, postAs("agent", rq(uk)+"/attachments", url.Values{})},
+		{"request pause refused", 422, postAs("agent", rq(verified)+"/pause", url.Values{"question": {"Which?"}})},
+		{"request pause without question", 422, postAs("agent", rq(uk)+"/pause", url.Values{"question": {""}})},
+		{"request resume not paused", 422, postAs("agent", rq(uk)+"/resume", url.Values{})},
+		{"attachment deleted", 410, getAs("agent", file(withFiles, dropped))},
+		{"attachment refused to a viewer", 403, getAs("viewer", file(withFiles, kept))},
+		{"attachment keep refused to an agent", 403, postAs("agent", file(withFiles, kept)+"/keep", url.Values{"keep": {"1"}})},
+		{"pause refused to a viewer", 403, postAs("viewer", rq(uk)+"/pause", url.Values{"question": {"x"}})},
 	}
 	english := map[string]string{}
 	for _, lang := range i18n.Langs {

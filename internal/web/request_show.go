@@ -37,6 +37,10 @@ type requestView struct {
 	Tasks      []taskItem
 	Timeline   []timelineItem
 	Act        *requestActions // nil for viewers
+	Files      *filesView
+	// PausedSince is the day the clock stopped, while it stands still.
+	PausedSince *time.Time
+	Question    string // what the person was asked then
 }
 
 // requestActions are the forms an agent is offered: only what the state
@@ -54,6 +58,9 @@ type requestActions struct {
 	Close     bool
 	Reject    bool
 	Extend    bool
+	Upload    bool // add a file
+	Pause     bool // ask for a clarification, stopping the clock
+	Resume    bool // the clarification arrived
 	// NoExtend says why extending is not offered on an open request (a
 	// message ID), empty when it is or when the request is finished.
 	NoExtend string
@@ -125,14 +132,35 @@ func (h *handler) renderRequest(w http.ResponseWriter, r *http.Request, status i
 		h.serverError(w, r, err)
 		return
 	}
+	files, err := h.Requests.Attachments(ctx, req.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	pauses, err := h.Requests.Pauses(ctx, req.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	v := h.requestView(p, req, names)
 	v.Timeline = timeline(p, events, names)
 	agent := p.Can(operator.Agent)
 	for _, t := range tasks {
 		v.Tasks = append(v.Tasks, taskView(p, t, names, agent && !v.Purged))
 	}
+	v.Files = h.filesView(p, req, files, names)
+	for _, ps := range pauses {
+		if ps.To == nil && req.Open() {
+			v.PausedSince, v.Question = &ps.From, ps.Question
+		}
+	}
 	if agent && !v.Purged {
 		v.Act = h.requestActions(p, req, names)
+		a := v.Act
+		a.Upload = req.Open() && h.Requests.AttachmentsEnabled()
+		if req.Open() && req.VerifiedAt != nil && h.Requests.Pausable(req) {
+			a.Pause, a.Resume = v.PausedSince == nil, v.PausedSince != nil
+		}
 	}
 	if p.Form != nil {
 		// An error about a form the page no longer offers (the request
@@ -185,6 +213,14 @@ func (v *requestView) shows(field string) bool {
 		return a.Close
 	case "reject":
 		return a.Reject
+	case "attachment":
+		return a.Upload
+	case "attachments":
+		return true
+	case "pause":
+		return a.Pause
+	case "resume":
+		return a.Resume
 	}
 	return false
 }
@@ -344,6 +380,14 @@ func timeline(p *page, events []requests.Event, names *actorNames) []timelineIte
 			}
 		case requests.EventExtended:
 			it.Facts = append(it.Facts, p.T("web.requests.tl.extended", "From", str("from"), "To", str("to")))
+		case requests.EventResumed:
+			it.Facts = append(it.Facts, p.T("web.requests.tl.resumed", "Days", str("paused_days"), "From", str("from"), "To", str("to")))
+		case requests.EventAttachmentKept:
+			if keep, _ := e.Data["keep"].(bool); keep {
+				it.Facts = append(it.Facts, p.T("web.requests.tl.kept"))
+			} else {
+				it.Facts = append(it.Facts, p.T("web.requests.tl.released"))
+			}
 		case requests.EventIdentityChecked:
 			if m := requests.IdentityMethod(str("method")); m.Valid() {
 				it.Facts = append(it.Facts, p.T(m.LabelID()))

@@ -28,6 +28,11 @@ func (h *handler) registerRequests(mux *http.ServeMux) {
 	mux.Handle("POST /requests/{id}/complete", h.requireRole(operator.Agent, h.requestComplete))
 	mux.Handle("POST /requests/{id}/close", h.requireRole(operator.Agent, h.requestClose))
 	mux.Handle("POST /requests/{id}/tasks/{task}/done", h.requireRole(operator.Agent, h.requestTaskDone))
+	mux.Handle("POST /requests/{id}/pause", h.requireRole(operator.Agent, h.requestPause))
+	mux.Handle("POST /requests/{id}/resume", h.requireRole(operator.Agent, h.requestResume))
+	mux.Handle("POST /requests/{id}/attachments", h.requireRole(operator.Agent, h.requestAttachmentUpload))
+	mux.Handle("GET /requests/{id}/attachments/{att}", h.requireRole(operator.Agent, h.requestAttachmentDownload))
+	mux.Handle("POST /requests/{id}/attachments/{att}/keep", h.requireRole(operator.Admin, h.requestAttachmentKeep))
 
 	mux.Handle("GET /systems", h.requireRole(operator.Agent, h.systemsShow))
 	mux.Handle("POST /systems", h.requireRole(operator.Admin, h.systemCreate))

@@ -57,7 +57,7 @@ func (h *handler) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The owner just chose this password: sign them in with it.
-	session, _, err := h.Operators.Login(r.Context(), op.Email, password, clientMeta(r))
+	session, _, err := h.Operators.Login(r.Context(), op.Email, password, h.clientMeta(r))
 	if err != nil {
 		h.serverError(w, r, err)
 		return
