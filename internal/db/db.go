@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -32,6 +33,11 @@ type DB struct {
 	PgxPool *pgxpool.Pool
 	// Location is a human description (a file path or a redacted URL).
 	Location string
+	// writers queues Garde's own write transactions on SQLite. The pool
+	// hands its one connection to a random waiter; a sync.Mutex hands over
+	// in arrival order once waiters queue (its starvation mode), which
+	// keeps the slowest writes from waiting behind later ones.
+	writers sync.Mutex
 }
 
 // Open opens the database named by url, or the SQLite file garde.db in
@@ -148,6 +154,10 @@ func (t *Tx) Dialect() Dialect { return t.db.Dialect }
 // InTx runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise (a panic rolls back too).
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if d.Dialect == SQLite {
+		d.writers.Lock()
+		defer d.writers.Unlock()
+	}
 	stx, err := d.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
