@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/mail/smtptest"
 	"github.com/garde-privacy/garde/internal/testutil/dbtest"
 )
 
@@ -181,7 +183,9 @@ func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 func TestServePrintsSetupLinkAndServes(t *testing.T) {
 	port := freePort(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	env := []string{"GARDE_DATA=" + t.TempDir(), "GARDE_ADDR=" + addr}
+	smtpSrv := smtptest.Start(t, smtptest.Options{})
+	env := []string{"GARDE_DATA=" + t.TempDir(), "GARDE_ADDR=" + addr, "GARDE_ESTABLISHMENT=FR",
+		"GARDE_SMTP_HOST=" + smtpSrv.Host, fmt.Sprintf("GARDE_SMTP_PORT=%d", smtpSrv.Port), "GARDE_SMTP_TLS=none"}
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan int, 1)
@@ -202,13 +206,36 @@ func TestServePrintsSetupLinkAndServes(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "<form") {
 		t.Fatalf("setup page: %d %s", resp.StatusCode, body)
 	}
-	for _, path := range []string{"/healthz", "/metrics", "/api/v1/openapi.json"} {
+	for _, path := range []string{"/healthz", "/metrics", "/api/v1/openapi.json", "/privacy", "/privacy/request"} {
 		resp, err := http.Get(base + path)
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("GET %s: %v %v", path, err, resp)
 		}
 		resp.Body.Close()
 	}
+
+	// A person files a request in French on the served privacy centre; the
+	// server's own job workers send the verification email over SMTP.
+	form := url.Values{"email": {"camille@example.org"}, "name": {"Camille Martin"}, "region": {"FR"},
+		"subject": {"Copie de mes données"}, "type": {"access"}, "description": {"Une copie, merci."}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/privacy/request", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "fr-FR")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("privacy request: %d", resp.StatusCode)
+	}
+	msg := smtpSrv.WaitFor(t, 1, 20*time.Second)[0]
+	text, err := msg.Part("text/plain")
+	if err != nil || len(msg.To) != 1 || msg.To[0] != "camille@example.org" || !strings.Contains(text, "/privacy/verify?token=") ||
+		!strings.HasPrefix(msg.Subject, "Confirmez votre demande") {
+		t.Fatalf("verification email: to %v, subject %q, text %q, err %v", msg.To, msg.Subject, text, err)
+	}
+
 	cancel()
 	select {
 	case code := <-done:
