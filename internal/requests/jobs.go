@@ -141,6 +141,15 @@ type retentionWorker struct {
 }
 
 func (w *retentionWorker) Work(ctx context.Context, job *river.Job[RetentionArgs]) error {
+	// Files whose delivery ended after the request did go first: the
+	// closure rules apply to them again.
+	files, err := w.s.DropExpiredDeliveries(ctx)
+	if files > 0 {
+		w.s.log.Info("requests: expired deliveries", "files_deleted", files)
+	}
+	if err != nil {
+		return err
+	}
 	n, err := w.s.PurgeExpired(ctx)
 	if n > 0 {
 		w.s.log.Info("requests: retention purge", "purged", n)

@@ -234,6 +234,8 @@ const (
 	EventAttachmentDeleted  EventKind = "attachment_deleted"
 	EventPaused             EventKind = "paused"
 	EventResumed            EventKind = "resumed"
+	EventDelivered          EventKind = "delivered"
+	EventResultDownloaded   EventKind = "result_downloaded"
 )
 
 // LabelID is the catalog ID of the kind's name.

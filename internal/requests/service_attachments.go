@@ -59,6 +59,13 @@ type Attachment struct {
 	UploadedBy  string // audit actor
 	CreatedAt   time.Time
 	DeletedAt   *time.Time
+
+	// Delivery to the person (see Deliver): when, until when (the first
+	// instant it no longer works), by whom, and how many downloads so far.
+	DeliveredAt       *time.Time
+	DeliveryExpiresAt *time.Time
+	DeliveredBy       string
+	Downloads         int
 }
 
 // Deleted reports whether the file's content is gone.
@@ -173,17 +180,19 @@ func sanitizeFilename(name, ctype string) string {
 	return base + ext
 }
 
-const attachmentColumns = "id, request_id, filename, content_type, size, sha256, keep, uploaded_by, created_at, deleted_at"
+const attachmentColumns = "id, request_id, filename, content_type, size, sha256, keep, uploaded_by, created_at, deleted_at, " +
+	"delivered_at, delivery_expires_at, delivered_by, downloads"
 
 func scanAttachment(row scanner) (*Attachment, error) {
 	var a Attachment
-	var deleted sql.NullTime
+	var deleted, delivered, expires sql.NullTime
 	if err := row.Scan(&a.ID, &a.RequestID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.Keep,
-		&a.UploadedBy, &a.CreatedAt, &deleted); err != nil {
+		&a.UploadedBy, &a.CreatedAt, &deleted, &delivered, &expires, &a.DeliveredBy, &a.Downloads); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = a.CreatedAt.UTC()
 	a.DeletedAt = timePtr(deleted)
+	a.DeliveredAt, a.DeliveryExpiresAt = timePtr(delivered), timePtr(expires)
 	return &a, nil
 }
 
@@ -290,8 +299,10 @@ func (s *Service) SetAttachmentKeep(ctx context.Context, actor Actor, requestID,
 }
 
 // dropAttachmentsAtClosure deletes the files of a request that ends, except
-// those the operator chose to keep: the content is blanked, the row stays
-// as a record. It runs in the transaction of the final move.
+// those the operator chose to keep and those delivered to the person whose
+// delivery still runs (DropExpiredDeliveries takes them once it ends): the
+// content is blanked, the row stays as a record. It runs in the
+// transaction of the final move.
 func (s *Service) dropAttachmentsAtClosure(ctx context.Context, tx *db.Tx, r *Request, actor Actor) error {
 	list, err := s.listAttachments(ctx, tx, r.ID)
 	if err != nil {
@@ -299,21 +310,27 @@ func (s *Service) dropAttachmentsAtClosure(ctx context.Context, tx *db.Tx, r *Re
 	}
 	now := s.now()
 	for _, a := range list {
-		if a.Deleted() || a.Keep {
+		if a.Deleted() || a.Keep || a.Delivering(now) {
 			continue
 		}
-		if _, err := tx.Exec(ctx, "UPDATE request_attachments SET content = '', deleted_at = ? WHERE id = ?", now, a.ID); err != nil {
-			return fmt.Errorf("requests: delete attachment: %w", err)
-		}
-		data := map[string]any{"attachment_id": a.ID, "reason": "closure"}
-		if _, err := s.event(ctx, tx, r, EventAttachmentDeleted, actor, Internal, a.Filename, data); err != nil {
-			return err
-		}
-		if err := s.record(ctx, tx, actor, "request.attachment_deleted", r, data); err != nil {
+		if err := s.dropAttachment(ctx, tx, r, &a, actor, "closure"); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// dropAttachment blanks one file's content, with its timeline event and
+// audit entry; reason says why (closure, delivery_expired).
+func (s *Service) dropAttachment(ctx context.Context, tx *db.Tx, r *Request, a *Attachment, actor Actor, reason string) error {
+	if _, err := tx.Exec(ctx, "UPDATE request_attachments SET content = '', deleted_at = ? WHERE id = ?", s.now(), a.ID); err != nil {
+		return fmt.Errorf("requests: delete attachment: %w", err)
+	}
+	data := map[string]any{"attachment_id": a.ID, "reason": reason}
+	if _, err := s.event(ctx, tx, r, EventAttachmentDeleted, actor, Internal, a.Filename, data); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, actor, "request.attachment_deleted", r, data)
 }
 
 // purgeAttachments removes every file of a request at the end of the

@@ -33,8 +33,9 @@ type StatusView struct {
 	// CanReply and CanWithdraw say which forms the page offers.
 	CanReply    bool
 	CanWithdraw bool
-	// HasDownload is true once a result package can be downloaded (the
-	// fulfilment work sets it; always false for now).
+	// Downloads are the files delivered to the person whose delivery still
+	// runs; HasDownload says there is at least one.
+	Downloads   []DeliveredFile
 	HasDownload bool
 }
 
@@ -86,6 +87,10 @@ func (s *Service) Status(ctx context.Context, token string) (*StatusView, error)
 	if law, ok := s.deadlines.Law(r.LawID, r.Region); ok {
 		v.Authority, v.AuthorityURL = law.Authority, law.AuthorityURL
 	}
+	if v.Downloads, err = s.deliveredFiles(ctx, s.db, r.ID, s.now()); err != nil {
+		return nil, err
+	}
+	v.HasDownload = len(v.Downloads) > 0
 	for _, e := range events {
 		v.Messages = append(v.Messages, StatusMessage{
 			At: e.At, Kind: e.Kind, FromSubject: e.Actor == k.subjectActor(r.Email).String() && e.Kind == EventSubjectMessage,

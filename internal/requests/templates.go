@@ -50,6 +50,10 @@ const (
 	// TemplateAssigned tells an agent a request was given to them. Data:
 	// Reference, Type, DueDate, RequestURL.
 	TemplateAssigned = "request_assigned"
+	// TemplateDelivery tells the person their result can be downloaded.
+	// Data: Name, Reference, Type, Message (may be empty), LastDate
+	// (time.Time, the last day of the download), StatusURL.
+	TemplateDelivery = "request_delivery"
 )
 
 // parts are the pieces of one email, chosen from its data: catalog IDs for
@@ -176,6 +180,20 @@ func init() {
 			Action:   &mail.Action{Label: "requests.mail.open_request", URLKey: "RequestURL"},
 			Required: []string{"Reference", "Type", "DueDate", "RequestURL"},
 		}
+	})
+	register(TemplateDelivery, func(v map[string]any) parts {
+		p := parts{
+			Subject:  "requests.mail.delivery.subject",
+			Head:     []string{"requests.mail.greeting", "requests.mail.delivery.body"},
+			Action:   &mail.Action{Label: "requests.mail.delivery.action", URLKey: "StatusURL"},
+			Tail:     []string{"requests.mail.delivery.expiry", "requests.mail.delivery.private"},
+			Required: []string{"Name", "Reference", "Type", "LastDate", "StatusURL"},
+		}
+		if msg := str(v["Message"]); msg != "" {
+			p.Head = append(p.Head, "requests.mail.delivery.message")
+			p.Quote = msg
+		}
+		return p
 	})
 	register(TemplateSubjectMessage, func(v map[string]any) parts {
 		return parts{

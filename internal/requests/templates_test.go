@@ -47,6 +47,8 @@ func TestEveryEmailInEveryLanguage(t *testing.T) {
 		{TemplateReminder, with(map[string]any{"DaysLeft": 1, "Overdue": false}), map[i18n.Lang]string{i18n.EN: "in 1 day,", i18n.FR: "dans 1 jour,"}},
 		{TemplateReminder, with(map[string]any{"DaysLeft": -1, "Overdue": true}), map[i18n.Lang]string{i18n.EN: "was due on 1 March 2026"}},
 		{TemplateSubjectMessage, base, map[i18n.Lang]string{i18n.FR: "vous a écrit"}},
+		{TemplateDelivery, with(map[string]any{"Message": "", "LastDate": date("2026-03-08")}), map[i18n.Lang]string{i18n.FR: "jusqu’au 8 mars 2026 inclus", i18n.NL: "tot en met 8 maart 2026", i18n.EN: "until the end of 8 March 2026"}},
+		{TemplateDelivery, with(map[string]any{"Message": "Here it is.", "LastDate": date("2026-03-01")}), map[i18n.Lang]string{i18n.EN: "> Here it is.", i18n.FR: "1er mars 2026"}},
 	}
 	for _, o := range append(CompletedOutcomes, ClosedOutcomes...) {
 		variants = append(variants, variant{TemplateClosure, with(map[string]any{"Outcome": string(o), "Note": ""}), nil})

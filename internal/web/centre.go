@@ -59,6 +59,7 @@ func (c *centre) routes(mux *http.ServeMux) {
 		{centreVerifyPath, map[string]http.HandlerFunc{"GET": c.verifyShow, "POST": c.verifySubmit}},
 		{centreResendPath, map[string]http.HandlerFunc{"POST": c.resendSubmit}},
 		{centreStatusPath, map[string]http.HandlerFunc{"GET": c.statusShow}},
+		{centreDownloadPath, map[string]http.HandlerFunc{"GET": c.statusDownload}},
 		{centreReplyPath, map[string]http.HandlerFunc{"POST": c.statusReply}},
 		{centreWithdrawPath, map[string]http.HandlerFunc{"POST": c.statusWithdraw}},
 		{centreTaskPath, map[string]http.HandlerFunc{"GET": c.taskShow, "POST": c.taskSubmit}},

@@ -2,10 +2,14 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
@@ -156,6 +160,59 @@ func TestBrowserCentreFrench(t *testing.T) {
 	expect(".centre-mine .centre-what", "Votre message")
 	expect(".centre-mine .centre-text", "Mon ancienne boutique s’appelait Le Comptoir.")
 	expect("h1", "Votre demande "+ref)
+
+	// The answer is delivered: the email, in French, leads to the status
+	// page, which offers the file; the browser downloads it, and the
+	// download shows on the person's timeline.
+	bg := context.Background()
+	agent := requests.TokenActor("test")
+	if err := e.svc.Start(bg, agent, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	export := "Commandes de Camille Martin, 2024-2026.\n"
+	a, err := e.svc.AddAttachment(bg, agent, req.ID, "commandes.txt", []byte(export))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Deliver(bg, agent, req.ID, requests.DeliverInput{AttachmentIDs: []string{a.ID}, Message: "Voici l’export."}); err != nil {
+		t.Fatal(err)
+	}
+	body = plain(t, e.mailAbout("camille@example.fr", "Notre réponse à votre demande "+ref+" est prête"))
+	if !strings.Contains(body, "Voici l’export.") || !strings.Contains(body, "inclus") {
+		t.Errorf("delivery email:\n%s", body)
+	}
+	do(chromedp.Navigate(find(t, statusURLRE, body)))
+	expect("#download-title", "Notre réponse est prête")
+	href := eval(`document.querySelector(".centre-files a").href`)
+	if !strings.Contains(href, centreDownloadPath+"?token=") {
+		t.Fatalf("download link %q", href)
+	}
+	dir := t.TempDir()
+	if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.Click(chromedp.CSS(".centre-files a")))
+	saved := filepath.Join(dir, "commandes.txt")
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		if b, err := os.ReadFile(saved); err == nil && len(b) > 0 {
+			if string(b) != export {
+				t.Errorf("downloaded %q, want %q", b, export)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			entries, _ := os.ReadDir(dir)
+			t.Fatalf("no download in %s: %v", dir, entries)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	shot(t, ctx, "centre-download-fr")
+	do(chromedp.Reload())
+	if !strings.Contains(text(".centre-timeline"), "Fichier téléchargé") {
+		t.Error("the download is not on the person's timeline")
+	}
 
 	mu.Lock()
 	defer mu.Unlock()

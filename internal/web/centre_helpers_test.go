@@ -35,6 +35,8 @@ type centreEnv struct {
 	*env
 	svc  *requests.Service
 	smtp *smtptest.Server
+	// clock is the request service's clock (the real time until set).
+	clock *testClock
 }
 
 func newCentreEnv(t *testing.T) *centreEnv {
@@ -59,9 +61,11 @@ func newCentreEnv(t *testing.T) *centreEnv {
 	// known before it starts.
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
+	clock := &testClock{}
 	svc := requests.NewService(requests.Deps{
 		DB: d, Queue: q, Audit: aud, Outbox: outbox, Operators: ops, Log: log, BaseURL: base,
 		Deadlines: requests.NewRulesDeadlines(rules.Embedded(), "FR", time.UTC),
+		Box:       testBox(t), Now: clock.Now,
 	})
 	if err := q.Build(jobs.Options{Workers: 4, PollInterval: 50 * time.Millisecond}); err != nil {
 		t.Fatal(err)
@@ -88,7 +92,7 @@ func newCentreEnv(t *testing.T) *centreEnv {
 	e := &env{t: t, srv: srv, db: d, cat: cat, ops: ops, audit: aud, outbox: outbox, logs: logs,
 		users: map[operator.Role]*operator.Operator{}}
 	t.Cleanup(func() { logs.assertClean(t) })
-	return &centreEnv{env: e, svc: svc, smtp: smtpSrv}
+	return &centreEnv{env: e, svc: svc, smtp: smtpSrv, clock: clock}
 }
 
 // nextIP hands out loopback addresses (127.0.1.1, 127.0.1.2…): the rate

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/requests"
@@ -20,6 +21,8 @@ type centreFixture struct {
 	person *client
 	// statusPath and token are the request's status page and token.
 	statusPath, token string
+	// fileID is the file delivered to the person.
+	fileID string
 	// taskPath and taskToken are the system owner's link.
 	taskPath, taskToken string
 }
@@ -66,6 +69,22 @@ var centrePages = []centrePage{
 	}},
 	{"status link dead", 410, func(t *testing.T, f *centreFixture) *response {
 		return f.fresh().get(centreStatusPath + "?token=" + strings.Repeat("x", 75))
+	}},
+	{"status with a download", 200, func(t *testing.T, f *centreFixture) *response {
+		r := f.person.get(f.statusPath)
+		r.mustContain(t, centreDownloadPath+"?token=", "Export.pdf")
+		return r
+	}},
+	{"download not found", 404, func(t *testing.T, f *centreFixture) *response {
+		return f.person.get(centreDownloadPath + "?token=" + url.QueryEscape(f.token) + "&file=nothing")
+	}},
+	{"download link dead", 410, func(t *testing.T, f *centreFixture) *response {
+		return f.person.get(centreDownloadPath + "?token=" + strings.Repeat("x", 75) + "&file=" + f.fileID)
+	}},
+	{"download ended", 410, func(t *testing.T, f *centreFixture) *response {
+		f.e.clock.Set(time.Now().AddDate(0, 0, 10))
+		defer f.e.clock.Set(time.Time{})
+		return f.person.get(centreDownloadPath + "?token=" + url.QueryEscape(f.token) + "&file=" + f.fileID)
 	}},
 	{"task", 200, func(t *testing.T, f *centreFixture) *response { return f.fresh().get(f.taskPath) }},
 	{"task errors", 422, func(t *testing.T, f *centreFixture) *response {
@@ -133,6 +152,19 @@ func TestCentreEveryPageEveryLanguage(t *testing.T) {
 		if err := e.svc.PostSubjectMessage(ctx, f.token, "It is called Le Comptoir."); err != nil {
 			t.Fatal(err)
 		}
+		// A result delivered, so the status page offers a download.
+		agent := requests.TokenActor("test")
+		if err := e.svc.Start(ctx, agent, req.ID); err != nil {
+			t.Fatal(err)
+		}
+		a, err := e.svc.AddAttachment(ctx, agent, req.ID, "Export.pdf", scanPDF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Deliver(ctx, agent, req.ID, requests.DeliverInput{AttachmentIDs: []string{a.ID}, Message: "Here it is."}); err != nil {
+			t.Fatal(err)
+		}
+		f.fileID = a.ID
 		f.taskPath = localPart(t, find(t, taskURLRE, plain(t, e.mailTo("partner@example.org", i+1)[i])))
 		f.taskToken, _ = url.QueryUnescape(strings.TrimPrefix(f.taskPath, centreTaskPath+"?token="))
 

@@ -76,6 +76,7 @@ func (c *centre) statusPage(w http.ResponseWriter, p *page, token string, v *req
 	p.V["CanReply"] = v.CanReply
 	p.V["CanWithdraw"] = v.CanWithdraw
 	p.V["HasDownload"] = v.HasDownload
+	p.V["Downloads"] = centreDownloads(p, v.Downloads)
 	p.V["Messages"] = centreMessages(p, v.Messages)
 	p.V["ReplyMax"] = requests.MaxBodyLen
 	c.render(w, status, "centre_status", p)
@@ -101,6 +102,15 @@ func centreMessages(p *page, msgs []requests.StatusMessage) []centreMessage {
 			cm.Title = p.T("centre.status.msg.reply")
 		case requests.EventSubjectMessage:
 			cm.Title, cm.Mine = p.T("centre.status.msg.mine"), true
+		case requests.EventDelivered:
+			last, _ := m.Data["last_day"].(string)
+			d, err := time.Parse("2006-01-02", last)
+			if err != nil {
+				continue
+			}
+			cm.Title = p.T("centre.status.msg.delivered", "Date", requests.FormatDate(p.Lang, d))
+		case requests.EventResultDownloaded:
+			cm.Title = p.T("centre.status.msg.downloaded")
 		case requests.EventExtended:
 			to, _ := m.Data["to"].(string)
 			d, err := time.Parse("2006-01-02", to)

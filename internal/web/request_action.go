@@ -69,6 +69,7 @@ var conflictIDs = map[string]bool{
 	"requests.error.extension_done":         true,
 	"requests.error.extension_late":         true,
 	"requests.error.task_done":              true,
+	"requests.error.delivery_state":         true,
 }
 
 func requestErrStatus(le *i18n.Error) int {

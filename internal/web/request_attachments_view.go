@@ -19,6 +19,11 @@ type fileItem struct {
 	Keep, Deleted            bool
 	DeletedAt                *time.Time
 	CanDownload, CanKeep     bool
+	// Delivery is what the person was given: empty when never delivered.
+	Delivery string
+	// Delivering says the person can download it now, and so it outlives
+	// the request's closure until then.
+	Delivering bool
 }
 
 // fileKinds name the accepted content types for people.
@@ -43,6 +48,14 @@ func (h *handler) filesView(p *page, req *requests.Request, files []requests.Att
 		}
 		if it.Name == "" {
 			it.Name = p.T("web.requests.attachments.purged_name")
+		}
+		if a.DeliveredAt != nil {
+			id := "web.requests.attachments.delivery_ended"
+			if it.Delivering = a.Delivering(h.Requests.Now()); it.Delivering {
+				id = "web.requests.attachments.delivery_running"
+			}
+			it.Delivery = p.T(id, "Date", p.Day(*a.DeliveredAt), "Last", p.Day(a.DeliveryLastDay()),
+				"Downloads", p.T("web.requests.attachments.downloads", "Count", a.Downloads))
 		}
 		it.CanDownload = agent && !it.Deleted && v.Enabled
 		it.CanKeep = admin && !it.Deleted && req.PurgedAt == nil

@@ -98,6 +98,27 @@ func TestRequestPagesEveryLanguage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A result delivered to the person while the work goes on.
+	delivering := e.verified(submission("result@example.fr", "FR", i18n.FR, requests.TypeAccess))
+	var result *requests.Attachment
+	for _, step := range []func() error{
+		func() error { return e.svc.Start(ctx, agentActor, delivering) },
+		func() error {
+			result, err = e.svc.AddAttachment(ctx, agentActor, delivering, "Export.pdf", scanPDF)
+			return err
+		},
+		func() error {
+			_, err := e.svc.AddAttachment(ctx, agentActor, delivering, "Notes.txt", letterTX)
+			return err
+		},
+		func() error {
+			return e.svc.Deliver(ctx, agentActor, delivering, requests.DeliverInput{AttachmentIDs: []string{result.ID}, Message: "Voici."})
+		},
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	file := func(req string, a *requests.Attachment) string { return "/requests/" + req + "/attachments/" + a.ID }
 
 	clients := map[string]*client{
@@ -141,6 +162,11 @@ func TestRequestPagesEveryLanguage(t *testing.T) {
 		{"attachment deleted", 410, getAs("agent", file(withFiles, dropped))},
 		{"attachment refused to a viewer", 403, getAs("viewer", file(withFiles, kept))},
 		{"attachment keep refused to an agent", 403, postAs("agent", file(withFiles, kept)+"/keep", url.Values{"keep": {"1"}})},
+		{"request delivering", 200, getAs("agent", rq(delivering))},
+		{"request delivering of a viewer", 200, getAs("viewer", rq(delivering))},
+		{"request deliver errors", 422, postAs("agent", rq(delivering)+"/deliver", url.Values{"days": {"99"}})},
+		{"request deliver refused move", 409, postAs("agent", rq(verified)+"/deliver", url.Values{"file": {result.ID}})},
+		{"deliver refused to a viewer", 403, postAs("viewer", rq(delivering)+"/deliver", url.Values{"file": {result.ID}})},
 		{"pause refused to a viewer", 403, postAs("viewer", rq(uk)+"/pause", url.Values{"question": {"x"}})},
 	}
 	english := map[string]string{}

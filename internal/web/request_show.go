@@ -61,6 +61,9 @@ type requestActions struct {
 	Upload    bool // add a file
 	Pause     bool // ask for a clarification, stopping the clock
 	Resume    bool // the clarification arrived
+	Deliver   bool // hand files to the person
+	// DeliverFiles are the files that can be delivered (not deleted).
+	DeliverFiles []choice
 	// NoExtend says why extending is not offered on an open request (a
 	// message ID), empty when it is or when the request is finished.
 	NoExtend string
@@ -158,6 +161,12 @@ func (h *handler) renderRequest(w http.ResponseWriter, r *http.Request, status i
 		v.Act = h.requestActions(p, req, names)
 		a := v.Act
 		a.Upload = req.Open() && h.Requests.AttachmentsEnabled()
+		a.Deliver = requests.Deliverable(req) && h.Requests.AttachmentsEnabled()
+		for _, it := range v.Files.Items {
+			if !it.Deleted {
+				a.DeliverFiles = append(a.DeliverFiles, choice{it.ID, it.Name})
+			}
+		}
 		if req.Open() && req.VerifiedAt != nil && h.Requests.Pausable(req) {
 			a.Pause, a.Resume = v.PausedSince == nil, v.PausedSince != nil
 		}
@@ -221,6 +230,8 @@ func (v *requestView) shows(field string) bool {
 		return a.Pause
 	case "resume":
 		return a.Resume
+	case "deliver":
+		return a.Deliver && len(a.DeliverFiles) > 0
 	}
 	return false
 }
@@ -387,6 +398,10 @@ func timeline(p *page, events []requests.Event, names *actorNames) []timelineIte
 				it.Facts = append(it.Facts, p.T("web.requests.tl.kept"))
 			} else {
 				it.Facts = append(it.Facts, p.T("web.requests.tl.released"))
+			}
+		case requests.EventDelivered:
+			if d, err := time.Parse("2006-01-02", str("last_day")); err == nil {
+				it.Facts = append(it.Facts, p.T("web.requests.tl.delivered", "Files", str("files"), "Date", p.Day(d)))
 			}
 		case requests.EventIdentityChecked:
 			if m := requests.IdentityMethod(str("method")); m.Valid() {

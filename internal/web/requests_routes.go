@@ -33,6 +33,7 @@ func (h *handler) registerRequests(mux *http.ServeMux) {
 	mux.Handle("POST /requests/{id}/attachments", h.requireRole(operator.Agent, h.requestAttachmentUpload))
 	mux.Handle("GET /requests/{id}/attachments/{att}", h.requireRole(operator.Agent, h.requestAttachmentDownload))
 	mux.Handle("POST /requests/{id}/attachments/{att}/keep", h.requireRole(operator.Admin, h.requestAttachmentKeep))
+	mux.Handle("POST /requests/{id}/deliver", h.requireRole(operator.Agent, h.requestDeliver))
 
 	mux.Handle("GET /systems", h.requireRole(operator.Agent, h.systemsShow))
 	mux.Handle("POST /systems", h.requireRole(operator.Admin, h.systemCreate))

@@ -97,6 +97,7 @@ func New(deps Deps) (http.Handler, error) {
 
 	h.registerRequests(mux)
 	h.registerWebhooks(mux)
+	h.registerReplyTemplates(mux)
 	registerCentre(mux, h)
 
 	// Anything else is a localized 404 rather than the mux's plain text.
