@@ -44,3 +44,24 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestFileLang(t *testing.T) {
+	cases := []struct {
+		name string
+		want Lang
+		ok   bool
+	}{
+		{"en.yaml", EN, true},
+		{"breach.fr.yaml", FR, true},
+		{"a.b.nl.yaml", NL, true},
+		{"de.yaml", "", false},
+		{"fr.yml", "", false},
+		{"consent.yaml", "", false},
+	}
+	for _, tc := range cases {
+		got, ok := fileLang(tc.name)
+		if ok != tc.ok || (ok && got != tc.want) {
+			t.Errorf("fileLang(%q) = %q, %v; want %q, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+}

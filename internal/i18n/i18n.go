@@ -51,28 +51,59 @@ type Catalog struct {
 	tags    []language.Tag
 }
 
-// Load reads the embedded catalogs.
+// Load reads the embedded catalogs. Each language has a main file
+// (locales/en.yaml) and may have one file per area (locales/breach.en.yaml),
+// so a domain keeps its sentences beside each other; an ID defined twice in
+// one language is an error rather than a silent override.
 func Load() (*Catalog, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	c := &Catalog{bundle: b, ids: map[Lang]map[string]bool{}}
+	files, err := localeFiles.ReadDir("locales")
+	if err != nil {
+		return nil, err
+	}
 	for _, l := range Langs {
-		data, err := localeFiles.ReadFile("locales/" + string(l) + ".yaml")
+		c.ids[l] = map[string]bool{}
+		c.tags = append(c.tags, language.Make(string(l)))
+	}
+	for _, f := range files {
+		name := f.Name()
+		l, ok := fileLang(name)
+		if !ok {
+			return nil, fmt.Errorf("i18n: %s: the name must end in .en.yaml, .fr.yaml or .nl.yaml", name)
+		}
+		data, err := localeFiles.ReadFile("locales/" + name)
 		if err != nil {
 			return nil, err
 		}
-		mf, err := b.ParseMessageFileBytes(data, string(l)+".yaml")
+		mf, err := b.ParseMessageFileBytes(data, name)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", l, err)
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
 		}
-		c.ids[l] = map[string]bool{}
 		for _, m := range mf.Messages {
+			if c.ids[l][m.ID] {
+				return nil, fmt.Errorf("i18n: %s: message %q is defined twice for %s", name, m.ID, l)
+			}
 			c.ids[l][m.ID] = true
 		}
-		c.tags = append(c.tags, language.Make(string(l)))
 	}
 	c.matcher = language.NewMatcher(c.tags)
 	return c, nil
+}
+
+// fileLang reads the language from a catalog file name: "fr.yaml" or
+// "consent.fr.yaml".
+func fileLang(name string) (Lang, bool) {
+	base, ok := strings.CutSuffix(name, ".yaml")
+	if !ok {
+		return "", false
+	}
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		base = base[i+1:]
+	}
+	l := Lang(base)
+	return l, l.Valid()
 }
 
 // MustLoad is Load for program start-up and tests.
