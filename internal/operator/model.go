@@ -57,12 +57,18 @@ func (o *Operator) Disabled() bool { return o.DisabledAt != nil }
 
 // Scopes an API token can carry. "admin" grants every scope.
 const (
-	ScopeAdmin         = "admin"
-	ScopeAuditRead     = "audit:read"
-	ScopeOperatorsRead = "operators:read"
-	ScopeMailRead      = "mail:read"
-	ScopeRequestsRead  = "requests:read"
-	ScopeRequestsWrite = "requests:write"
+	ScopeAdmin          = "admin"
+	ScopeAuditRead      = "audit:read"
+	ScopeOperatorsRead  = "operators:read"
+	ScopeMailRead       = "mail:read"
+	ScopeRequestsRead   = "requests:read"
+	ScopeRequestsWrite  = "requests:write"
+	ScopeBreachRead     = "breaches:read"
+	ScopeBreachWrite    = "breaches:write"
+	ScopeConsentRead    = "consent:read"
+	ScopeConsentWrite   = "consent:write"
+	ScopeInventoryRead  = "inventory:read"
+	ScopeInventoryWrite = "inventory:write"
 )
 
 // Scopes lists the known scopes with what they allow (English, for --help;
@@ -74,6 +80,12 @@ var Scopes = []struct{ Name, Help string }{
 	{ScopeMailRead, "read the mail outbox"},
 	{ScopeRequestsRead, "read data subject requests"},
 	{ScopeRequestsWrite, "create and handle data subject requests"},
+	{ScopeBreachRead, "read the breach register"},
+	{ScopeBreachWrite, "record and handle breaches"},
+	{ScopeConsentRead, "check consent and read the consent ledger"},
+	{ScopeConsentWrite, "record consent events"},
+	{ScopeInventoryRead, "read the data inventory and documents"},
+	{ScopeInventoryWrite, "edit the data inventory and publish documents"},
 }
 
 // Token is an API token. Its secret is only shown once, at creation.
