@@ -1,0 +1,69 @@
+package consent
+
+import (
+	"log/slog"
+	"testing"
+
+	"github.com/garde-privacy/garde/internal/audit"
+	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/jobs"
+	"github.com/garde-privacy/garde/internal/mail"
+	"github.com/garde-privacy/garde/internal/operator"
+	"github.com/garde-privacy/garde/internal/requests"
+	"github.com/garde-privacy/garde/internal/rules"
+	"github.com/garde-privacy/garde/internal/testutil/dbtest"
+)
+
+// TestCheckHonoursRequests: a person who objected, or asked for
+// restriction, by a request they confirmed is refused by the check even
+// where the ledger says granted; an unconfirmed request changes nothing.
+func TestCheckHonoursRequests(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		quiet := slog.New(slog.DiscardHandler)
+		al := audit.New(d)
+		q := jobs.New(d, quiet)
+		ob := mail.NewOutbox(d, q, i18n.MustLoad(), nil, quiet)
+		rs := requests.NewService(requests.Deps{DB: d, Queue: q, Audit: al, Outbox: ob, Operators: operator.NewService(d, al, 0),
+			Log: quiet, Deadlines: requests.NewRulesDeadlines(rules.Embedded(), "FR", nil), BaseURL: "https://privacy.example.org"})
+		if err := q.Build(jobs.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		s := NewService(Deps{DB: d, Audit: al, Restrictions: RequestRestrictions{Requests: rs}})
+		submit := func(email string, typ requests.Type, verified bool) {
+			t.Helper()
+			if _, err := rs.Submit(ctx, requests.SubmitInput{Email: email, Name: "Jo", Subject: "Stop", Type: typ,
+				Description: "Please stop.", Region: "FR", Language: i18n.FR},
+				requests.SubmitMeta{Source: requests.SourceAPI, Actor: requests.TokenActor("t1"), Verified: verified}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, email := range []string{"obj@example.fr", "res@example.fr", "unverified@example.fr"} {
+			if _, err := s.Record(ctx, "token:t1", EventInput{SubjectID: email, Granted: []string{"analytics", "marketing"},
+				Method: "express", Source: "form"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		submit("obj@example.fr", requests.TypeObjection, true)
+		submit("res@example.fr", requests.TypeRestriction, true)
+		submit("unverified@example.fr", requests.TypeRestriction, false)
+
+		for _, c := range []struct {
+			email, purpose string
+			want           Decision
+			restricted     bool
+		}{
+			{"obj@example.fr", "marketing", Refused, true},
+			{"obj@example.fr", "analytics", Granted, false},
+			{"res@example.fr", "analytics", Refused, true},
+			{"res@example.fr", "necessary", Granted, false},
+			{"unverified@example.fr", "marketing", Granted, false},
+		} {
+			st, err := s.Check(ctx, Holder{SubjectID: c.email}, c.purpose)
+			if err != nil || st.Decision != c.want || st.Restricted != c.restricted {
+				t.Errorf("%s %s: %+v %v", c.email, c.purpose, st, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,284 @@
+package consent
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/garde-privacy/garde/internal/db"
+)
+
+// SQLStore is the Store over Garde's database; its SQL runs unchanged on
+// SQLite and PostgreSQL.
+type SQLStore struct {
+	db *db.DB
+}
+
+// NewSQLStore returns the store over d.
+func NewSQLStore(d *db.DB) *SQLStore { return &SQLStore{db: d} }
+
+var _ Store = (*SQLStore)(nil)
+
+const eventColumns = `id, site_id, subject_id, device_id, kind, granted, refused, method, source,
+	notice_version, language, gpc, actor, given_at, recorded_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanEvent(row scanner) (*Event, error) {
+	var e Event
+	var kind, granted, refused, method, source string
+	err := row.Scan(&e.ID, &e.SiteID, &e.SubjectID, &e.DeviceID, &kind, &granted, &refused, &method, &source,
+		&e.NoticeVersion, &e.Language, &e.GPC, &e.Actor, &e.GivenAt, &e.RecordedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.Kind, e.Method, e.Source = Kind(kind), Method(method), Source(source)
+	e.GivenAt, e.RecordedAt = e.GivenAt.UTC(), e.RecordedAt.UTC()
+	if e.Granted, err = decodePurposes(granted); err != nil {
+		return nil, err
+	}
+	if e.Refused, err = decodePurposes(refused); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+func encodePurposes(ps []Purpose) string {
+	if ps == nil {
+		ps = []Purpose{}
+	}
+	b, _ := json.Marshal(ps)
+	return string(b)
+}
+
+func decodePurposes(s string) ([]Purpose, error) {
+	var ps []Purpose
+	if err := json.Unmarshal([]byte(s), &ps); err != nil {
+		return nil, fmt.Errorf("consent: stored purposes: %w", err)
+	}
+	return ps, nil
+}
+
+// InsertEvent appends e and moves the derived state.
+func (s *SQLStore) InsertEvent(ctx context.Context, tx *db.Tx, e *Event) error {
+	return s.InsertEvents(ctx, tx, []*Event{e})
+}
+
+// InsertEvents appends events in one statement and moves the derived state
+// in another. The state only moves forward in time: an import of older
+// choices never overrides a newer one.
+func (s *SQLStore) InsertEvents(ctx context.Context, tx *db.Tx, events []*Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	rows := make([]string, len(events))
+	args := make([]any, 0, 15*len(events))
+	for i, e := range events {
+		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		args = append(args, e.ID, e.SiteID, e.SubjectID, e.DeviceID, string(e.Kind), encodePurposes(e.Granted),
+			encodePurposes(e.Refused), string(e.Method), string(e.Source), e.NoticeVersion, e.Language, e.GPC, e.Actor,
+			e.GivenAt, e.RecordedAt)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO consent_events(`+eventColumns+`) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+		return fmt.Errorf("consent: insert events: %w", err)
+	}
+
+	// One row per holder and purpose: a statement may not touch a row
+	// twice, so within the group the latest decision wins here already.
+	type key struct{ holder, purpose string }
+	type change struct {
+		d Decision
+		e *Event
+	}
+	latest := map[key]change{}
+	var order []key
+	for _, e := range events {
+		var holders []string
+		if e.SubjectID != "" {
+			holders = append(holders, Holder{SubjectID: e.SubjectID}.key())
+		}
+		if e.DeviceID != "" {
+			holders = append(holders, Holder{DeviceID: e.DeviceID}.key())
+		}
+		for _, h := range holders {
+			for _, set := range []struct {
+				ps []Purpose
+				d  Decision
+			}{{e.Granted, Granted}, {e.Refused, Refused}} {
+				for _, p := range set.ps {
+					k := key{h, string(p)}
+					old, seen := latest[k]
+					if !seen {
+						order = append(order, k)
+					}
+					if !seen || !e.GivenAt.Before(old.e.GivenAt) {
+						latest[k] = change{set.d, e}
+					}
+				}
+			}
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	values := make([]string, len(order))
+	args = args[:0]
+	for i, k := range order {
+		c := latest[k]
+		values[i] = "(?, ?, ?, ?, ?, ?)"
+		args = append(args, k.holder, k.purpose, string(c.d), c.e.ID, c.e.NoticeVersion, c.e.GivenAt)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO consent_state(holder, purpose, decision, event_id, notice_version, decided_at)
+		VALUES `+strings.Join(values, ", ")+`
+		ON CONFLICT (holder, purpose) DO UPDATE SET decision = excluded.decision, event_id = excluded.event_id,
+			notice_version = excluded.notice_version, decided_at = excluded.decided_at
+		WHERE consent_state.decided_at <= excluded.decided_at`, args...); err != nil {
+		return fmt.Errorf("consent: state: %w", err)
+	}
+	return nil
+}
+
+func (s *SQLStore) GetEvent(ctx context.Context, id string) (*Event, error) {
+	return scanEvent(s.db.QueryRow(ctx, `SELECT `+eventColumns+` FROM consent_events WHERE id = ?`, id))
+}
+
+func (s *SQLStore) History(ctx context.Context, h Holder, limit int) ([]Event, error) {
+	col, val := "device_id", h.DeviceID
+	if h.SubjectID != "" {
+		col, val = "subject_id", h.SubjectID
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+eventColumns+` FROM consent_events WHERE `+col+` = ?
+		ORDER BY recorded_at DESC, id DESC LIMIT ?`, val, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, rows.Err()
+}
+
+func (s *SQLStore) States(ctx context.Context, h Holder) ([]State, error) {
+	rows, err := s.db.Query(ctx, `SELECT purpose, decision, event_id, notice_version, decided_at
+		FROM consent_state WHERE holder = ? ORDER BY purpose`, h.key())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []State
+	for rows.Next() {
+		var st State
+		var p, d string
+		if err := rows.Scan(&p, &d, &st.EventID, &st.NoticeVersion, &st.DecidedAt); err != nil {
+			return nil, err
+		}
+		st.Purpose, st.Decision, st.DecidedAt = Purpose(p), Decision(d), st.DecidedAt.UTC()
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+func (s *SQLStore) Export(ctx context.Context, from, to time.Time, fn func(*Event) error) error {
+	rows, err := s.db.Query(ctx, `SELECT `+eventColumns+` FROM consent_events
+		WHERE recorded_at >= ? AND recorded_at < ? ORDER BY recorded_at, id`, from.UTC(), to.UTC())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+const siteColumns = `id, name, origins, purposes, notice_version, reask_months, policy_url, created_at, updated_at`
+
+func scanSite(row scanner) (*Site, error) {
+	var st Site
+	var origins, purposes string
+	err := row.Scan(&st.ID, &st.Name, &origins, &purposes, &st.NoticeVersion, &st.ReaskMonths, &st.PolicyURL,
+		&st.CreatedAt, &st.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrSiteNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(origins), &st.Origins); err != nil {
+		return nil, fmt.Errorf("consent: stored origins: %w", err)
+	}
+	if st.Purposes, err = decodePurposes(purposes); err != nil {
+		return nil, err
+	}
+	st.CreatedAt, st.UpdatedAt = st.CreatedAt.UTC(), st.UpdatedAt.UTC()
+	return &st, nil
+}
+
+func encodeStrings(ss []string) string {
+	if ss == nil {
+		ss = []string{}
+	}
+	b, _ := json.Marshal(ss)
+	return string(b)
+}
+
+func (s *SQLStore) InsertSite(ctx context.Context, tx *db.Tx, st *Site) error {
+	_, err := tx.Exec(ctx, `INSERT INTO consent_sites(`+siteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		st.ID, st.Name, encodeStrings(st.Origins), encodePurposes(st.Purposes), st.NoticeVersion, st.ReaskMonths,
+		st.PolicyURL, st.CreatedAt, st.UpdatedAt)
+	return err
+}
+
+func (s *SQLStore) UpdateSite(ctx context.Context, tx *db.Tx, st *Site) error {
+	res, err := tx.Exec(ctx, `UPDATE consent_sites SET name = ?, origins = ?, purposes = ?, notice_version = ?,
+		reask_months = ?, policy_url = ?, updated_at = ? WHERE id = ?`,
+		st.Name, encodeStrings(st.Origins), encodePurposes(st.Purposes), st.NoticeVersion, st.ReaskMonths,
+		st.PolicyURL, st.UpdatedAt, st.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrSiteNotFound
+	}
+	return nil
+}
+
+func (s *SQLStore) GetSite(ctx context.Context, id string) (*Site, error) {
+	return scanSite(s.db.QueryRow(ctx, `SELECT `+siteColumns+` FROM consent_sites WHERE id = ?`, id))
+}
+
+func (s *SQLStore) ListSites(ctx context.Context) ([]Site, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+siteColumns+` FROM consent_sites ORDER BY name, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Site
+	for rows.Next() {
+		st, err := scanSite(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *st)
+	}
+	return out, rows.Err()
+}

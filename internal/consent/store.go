@@ -1,0 +1,32 @@
+package consent
+
+import (
+	"context"
+	"time"
+
+	"github.com/garde-privacy/garde/internal/db"
+)
+
+// Store keeps the ledger, the state derived from it and the sites. Writes
+// take the caller's transaction so an event, its state and its audit entry
+// commit together. Not-found reads return ErrNotFound (ErrSiteNotFound).
+type Store interface {
+	// InsertEvent appends e to the ledger and moves the state of its
+	// subject and device for every purpose it names, unless a later
+	// decision is already recorded for that purpose.
+	InsertEvent(ctx context.Context, tx *db.Tx, e *Event) error
+	// InsertEvents is InsertEvent for a group, in event order.
+	InsertEvents(ctx context.Context, tx *db.Tx, events []*Event) error
+	GetEvent(ctx context.Context, id string) (*Event, error)
+	// History lists a holder's events, newest first.
+	History(ctx context.Context, h Holder, limit int) ([]Event, error)
+	// States lists a holder's current decisions, by purpose.
+	States(ctx context.Context, h Holder) ([]State, error)
+	// Export calls fn with each event recorded in [from, to), oldest first.
+	Export(ctx context.Context, from, to time.Time, fn func(*Event) error) error
+
+	InsertSite(ctx context.Context, tx *db.Tx, s *Site) error
+	UpdateSite(ctx context.Context, tx *db.Tx, s *Site) error
+	GetSite(ctx context.Context, id string) (*Site, error)
+	ListSites(ctx context.Context) ([]Site, error)
+}
