@@ -17,8 +17,12 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/garde-privacy/garde/internal/audit"
+	"github.com/garde-privacy/garde/internal/breach"
 	"github.com/garde-privacy/garde/internal/config"
+	"github.com/garde-privacy/garde/internal/consent"
+	"github.com/garde-privacy/garde/internal/docs"
 	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/operator"
 	"github.com/garde-privacy/garde/internal/requests"
@@ -40,6 +44,15 @@ type Deps struct {
 	Requests  *requests.Service
 	Log       *slog.Logger
 	Version   string
+
+	// Consent is the consent ledger; nil answers its endpoints with 503.
+	Consent *consent.Service
+	// Breaches is the breach register; nil answers its endpoints with 503.
+	Breaches *breach.Service
+	// Inventory and Docs keep the data inventory and its documents; nil
+	// answers their endpoints with 503.
+	Inventory *inventory.Service
+	Docs      *docs.Service
 }
 
 // Server holds the huma API being built and the services endpoints use.

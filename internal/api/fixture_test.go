@@ -16,8 +16,11 @@ import (
 	"time"
 
 	"github.com/garde-privacy/garde/internal/audit"
+	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/docs"
 	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/jobs"
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/operator"
@@ -97,9 +100,14 @@ func newFixture(t *testing.T, extra ...func(*Server)) *fixture {
 		t.Fatal(err)
 	}
 
+	invs := inventory.NewService(d, al)
 	f.h = newHandler(Deps{
 		Catalog: cat, Operators: ops, Audit: al, Outbox: ob, Requests: rs, Version: testVersion,
-		Log: slog.New(slog.NewJSONHandler(f.logs, nil)),
+		Log: slog.New(slog.NewJSONHandler(f.logs, nil)), Breaches: breachService(t, d, al, cat, ob),
+		// The consent ledger shares the database.
+		Consent: consent.NewService(consent.Deps{DB: d, Audit: al, Controller: consent.Controller{Name: "Shop"},
+			Outbox: ob, BaseURL: "https://privacy.example.org", Restrictions: consent.RequestRestrictions{Requests: rs}}),
+		Inventory: invs, Docs: docs.NewService(d, invs, docs.NewRenderer(cat), al),
 	}, slices.Concat(resources, extra)...)
 	return f
 }

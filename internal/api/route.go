@@ -20,6 +20,9 @@ var resources = []func(*Server){
 	registerAudit,
 	registerMail,
 	registerRequests,
+	registerBreaches,
+	registerConsent,
+	registerInventory,
 }
 
 // Values of Route.Scope besides the operator.Scope* names.

@@ -9,9 +9,13 @@ import (
 	"time"
 
 	"github.com/garde-privacy/garde/internal/audit"
+	"github.com/garde-privacy/garde/internal/breach"
 	"github.com/garde-privacy/garde/internal/config"
+	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/docs"
 	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/jobs"
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/metrics"
@@ -35,7 +39,11 @@ type App struct {
 	Rules     *rules.Set
 	Webhooks  *webhooks.Service
 	Requests  *requests.Service
+	Breaches  *breach.Service
 	Metrics   *metrics.Metrics
+	Consent   *consent.Service
+	Inventory *inventory.Service
+	Docs      *docs.Service
 	started   time.Time
 }
 
@@ -81,7 +89,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Option
 	}
 	var jo jobs.Options
 	if opts.Work {
-		jo = jobs.Options{Workers: cfg.JobWorkers, PollInterval: opts.PollInterval, Periodic: a.Requests.PeriodicJobs()}
+		jo = jobs.Options{Workers: cfg.JobWorkers, PollInterval: opts.PollInterval, Periodic: append(a.Requests.PeriodicJobs(), a.Breaches.PeriodicJobs()...)}
 	}
 	if err := a.Queue.Build(jo); err != nil {
 		d.Close()
@@ -125,6 +133,18 @@ func (a *App) openDomains(ctx context.Context) error {
 		StaffLanguage:   i18n.Lang(cfg.DefaultLanguage),
 		Box:             box,
 	})
+	a.Breaches, err = breach.NewService(breach.Deps{DB: a.DB, Audit: a.Audit, Rules: set, Catalog: a.Catalog,
+		Location: loc, Organization: cfg.Organization, Log: log, Outbox: a.Outbox, Queue: a.Queue,
+		StaffLanguage: i18n.Lang(cfg.DefaultLanguage)})
+	if err != nil {
+		return err
+	}
+	a.Consent = consent.NewService(consent.Deps{DB: a.DB, Audit: a.Audit, Log: log, Controller: consent.Controller{
+		Name: cfg.Organization, Email: cfg.SMTPFrom, URL: cfg.PublicURL(), Jurisdiction: cfg.Establishment},
+		Webhooks: a.Webhooks, Outbox: a.Outbox, BaseURL: cfg.PublicURL(),
+		Restrictions: consent.RequestRestrictions{Requests: a.Requests}})
+	a.Inventory = inventory.NewService(a.DB, a.Audit)
+	a.Docs = docs.NewService(a.DB, a.Inventory, docs.NewRenderer(a.Catalog), a.Audit)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/garde-privacy/garde/internal/api"
+	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/version"
 	"github.com/garde-privacy/garde/internal/web"
 )
@@ -16,12 +17,16 @@ func (a *App) Handler() (http.Handler, error) {
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("/api/v1/", api.New(api.Deps{
 		Config: a.Config, Catalog: a.Catalog, Operators: a.Operators, Audit: a.Audit,
-		Outbox: a.Outbox, Requests: a.Requests, Log: a.Log, Version: version.String(),
+		Outbox: a.Outbox, Requests: a.Requests, Log: a.Log, Version: version.String(), Consent: a.Consent, Breaches: a.Breaches,
+		Inventory: a.Inventory, Docs: a.Docs,
 	}))
+	consent.NewPublic(a.Consent, consent.PublicOptions{Catalog: a.Catalog, BaseURL: a.Config.PublicURL(),
+		TrustedProxies: a.Config.TrustedProxies, Log: a.Log}).Register(mux)
 	pages, err := web.New(web.Deps{
 		Config: a.Config, Catalog: a.Catalog, DB: a.DB, Operators: a.Operators, Audit: a.Audit,
-		Outbox: a.Outbox, Log: a.Log, Requests: a.Requests, Webhooks: a.Webhooks,
-		Organization: a.Config.Organization,
+		Outbox: a.Outbox, Log: a.Log, Requests: a.Requests, Webhooks: a.Webhooks, Breaches: a.Breaches,
+		Organization: a.Config.Organization, Consent: a.Consent,
+		Inventory: a.Inventory, Docs: a.Docs,
 	})
 	if err != nil {
 		return nil, err

@@ -84,6 +84,9 @@ the file.`,
 		newServeCmd(e), newMigrateCmd(e), newOperatorCmd(e), newTokenCmd(e),
 		newAuditCmd(e), newConfigCmd(e), newRulesCmd(e), newVersionCmd(e),
 	)
+	root.AddCommand(newDatasetCmd(e), newFulfilCmd(e))
+	root.AddCommand(newDocsCmd(e), newInventoryCmd(e))
+	root.AddCommand(newBreachCmd(e))
 	return root
 }
 

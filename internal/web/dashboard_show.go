@@ -47,6 +47,12 @@ func (h *handler) dashboardShow(w http.ResponseWriter, r *http.Request) {
 		p.V["Requests"] = &rc
 		p.V["SoonDays"] = requests.DueSoonDays
 	}
+	if h.Breaches != nil {
+		if p.V["Breaches"], err = h.breachFigures(ctx, p); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
 	p.V["Operators"] = len(ops)
 	p.V["ActiveOperators"] = active
 	p.V["Mail"] = mailCounts(counts)

@@ -11,9 +11,13 @@ import (
 	"net/http"
 
 	"github.com/garde-privacy/garde/internal/audit"
+	"github.com/garde-privacy/garde/internal/breach"
 	"github.com/garde-privacy/garde/internal/config"
+	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/docs"
 	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/mail"
 	"github.com/garde-privacy/garde/internal/operator"
 	"github.com/garde-privacy/garde/internal/requests"
@@ -34,6 +38,15 @@ type Deps struct {
 	Requests *requests.Service
 	// Webhooks manages outgoing webhooks; nil leaves their pages out.
 	Webhooks *webhooks.Service
+	// Breaches keeps the breach register; nil leaves its pages out.
+	Breaches *breach.Service
+	// Consent records opt-outs from the centre's "do not sell or share"
+	// and "limit sensitive" pages; nil leaves those pages out.
+	Consent *consent.Service
+	// Inventory and Docs keep the data inventory and publish the privacy
+	// documents; nil leaves their pages out.
+	Inventory *inventory.Service
+	Docs      *docs.Service
 	// Organization is the business's name, shown on the public privacy
 	// centre; empty shows none.
 	Organization string
@@ -98,7 +111,12 @@ func New(deps Deps) (http.Handler, error) {
 	h.registerRequests(mux)
 	h.registerWebhooks(mux)
 	h.registerReplyTemplates(mux)
+	h.registerBreaches(mux)
 	registerCentre(mux, h)
+	registerConsentPages(mux, h)
+	h.registerConsentAdmin(mux)
+	h.registerInventory(mux)
+	h.registerDocs(mux)
 
 	// Anything else is a localized 404 rather than the mux's plain text.
 	mux.HandleFunc("/", h.notFound)
