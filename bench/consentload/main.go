@@ -38,6 +38,8 @@ type options struct {
 	pg       string
 	profile  string
 	rounds   int
+	// databases is sqlite, postgres or both.
+	databases string
 }
 
 func main() {
@@ -47,9 +49,10 @@ func main() {
 	flag.StringVar(&o.pg, "pg", "", "PostgreSQL URL of an empty database (default: start a throw-away cluster)")
 	flag.IntVar(&o.rounds, "rounds", 3, "measurements of each figure, alternating with the bare handler's; the figure is their median")
 	flag.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.StringVar(&o.databases, "databases", "both", "which databases to measure: sqlite, postgres or both")
 	flag.Parse()
-	if o.clients < 1 || o.duration <= 0 || o.rounds < 1 {
-		fmt.Fprintln(os.Stderr, "consentload: -clients and -rounds must be at least 1 and -duration positive")
+	if o.clients < 1 || o.duration <= 0 || o.rounds < 1 || !slices.Contains([]string{"sqlite", "postgres", "both"}, o.databases) {
+		fmt.Fprintln(os.Stderr, "consentload: -clients and -rounds must be at least 1, -duration positive, -databases sqlite, postgres or both")
 		os.Exit(2)
 	}
 	if o.profile != "" {
@@ -176,19 +179,27 @@ func ledger(o options, cat *i18n.Catalog, url, dir, bareURL string) (garde, bare
 	}
 	mux := http.NewServeMux()
 	consent.NewPublic(svc, consent.PublicOptions{Catalog: cat, EventsPerWindow: 1 << 30}).Register(mux)
-	base, stop := serve(mux)
+	// Each figure's goroutines (server and clients) carry a profile label,
+	// so a CPU profile can be read one figure at a time
+	// (go tool pprof -tagfocus=figure=ledger).
+	var base string
+	var stop func()
+	pprof.Do(ctx, pprof.Labels("figure", "ledger"), func(context.Context) { base, stop = serve(mux) })
 	defer stop()
 	var gs, bs, rs []float64
 	for range o.rounds {
-		b, err := load(o, bareURL, http.StatusNoContent)
+		var b, g, r float64
+		pprof.Do(ctx, pprof.Labels("figure", "bare"), func(context.Context) { b, err = load(o, bareURL, http.StatusNoContent) })
 		if err != nil {
 			return 0, 0, 0, err
 		}
-		g, err := load(o, base+strings.Replace(consent.EventsPath, "{site}", site.ID, 1), http.StatusCreated)
+		pprof.Do(ctx, pprof.Labels("figure", "ledger"), func(context.Context) {
+			g, err = load(o, base+strings.Replace(consent.EventsPath, "{site}", site.ID, 1), http.StatusCreated)
+		})
 		if err != nil {
 			return 0, 0, 0, err
 		}
-		r, err := rawInserts(o, d)
+		pprof.Do(ctx, pprof.Labels("figure", "raw"), func(context.Context) { r, err = rawInserts(o, d) })
 		if err != nil {
 			return 0, 0, 0, err
 		}
@@ -202,10 +213,14 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	bareURL, stop := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusNoContent)
-	}))
+	var bareURL string
+	var stop func()
+	pprof.Do(context.Background(), pprof.Labels("figure", "bare"), func(context.Context) {
+		bareURL, stop = serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			w.WriteHeader(http.StatusNoContent)
+		}))
+	})
 	defer stop()
 
 	tmp, err := os.MkdirTemp("", "garde-consentload-")
@@ -214,7 +229,7 @@ func run(o options) error {
 	}
 	defer os.RemoveAll(tmp)
 	pgURL, pgNote := o.pg, "the given server"
-	if pgURL == "" {
+	if pgURL == "" && o.databases != "sqlite" {
 		fmt.Fprintln(os.Stderr, "starting a throw-away PostgreSQL…")
 		c, err := pgtest.Start()
 		if err != nil {
@@ -228,10 +243,13 @@ func run(o options) error {
 		garde, bare, raw float64
 	}
 	var rows []row
-	for _, target := range []struct{ name, url string }{
-		{"SQLite (WAL, synchronous=NORMAL)", "sqlite://" + tmp + "/bench.db"},
-		{"PostgreSQL (" + pgNote + ")", pgURL},
+	for _, target := range []struct{ db, name, url string }{
+		{"sqlite", "SQLite (WAL, synchronous=NORMAL)", "sqlite://" + tmp + "/bench.db"},
+		{"postgres", "PostgreSQL (" + pgNote + ")", pgURL},
 	} {
+		if o.databases != "both" && o.databases != target.db {
+			continue
+		}
 		fmt.Fprintln(os.Stderr, target.name+"…")
 		g, b, r, err := ledger(o, cat, target.url, tmp, bareURL)
 		if err != nil {

@@ -77,7 +77,7 @@ type RequestTask struct {
 	SystemID      string     `json:"system_id" doc:"Empty once the system was deleted."`
 	SystemName    string     `json:"system_name"`
 	Kind          string     `json:"kind" enum:"automatic,manual"`
-	State         string     `json:"state" enum:"open,done,waiting_connector"`
+	State         string     `json:"state" enum:"open,done,waiting_connector,failed" doc:"failed: the last connector run failed; note says why and whether it is tried again."`
 	AssigneeEmail string     `json:"assignee_email"`
 	Note          string     `json:"note"`
 	DoneAt        *time.Time `json:"done_at"`

@@ -202,7 +202,7 @@ func TestRequestEnumsFollowTheDomain(t *testing.T) {
 		{reflect.TypeFor[IdentityInfo](), "Method", methods},
 		{reflect.TypeFor[RequestEvent](), "Visibility", strs(string(requests.Internal), string(requests.VisibleSubject))},
 		{reflect.TypeFor[RequestTask](), "Kind", strs(string(requests.SystemAutomatic), string(requests.SystemManual))},
-		{reflect.TypeFor[RequestTask](), "State", strs(string(requests.TaskOpen), string(requests.TaskDone), string(requests.TaskWaitingConnector))},
+		{reflect.TypeFor[RequestTask](), "State", strs(string(requests.TaskOpen), string(requests.TaskDone), string(requests.TaskWaitingConnector), string(requests.TaskFailed))},
 		{reflect.TypeFor[RequestCreate](), "Type", types},
 		{reflect.TypeFor[RequestCreate](), "Language", langs},
 		{reflect.TypeFor[RequestListInput](), "State", states},

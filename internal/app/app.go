@@ -14,6 +14,7 @@ import (
 	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/db"
 	"github.com/garde-privacy/garde/internal/docs"
+	"github.com/garde-privacy/garde/internal/fulfil/run"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/jobs"
@@ -44,6 +45,7 @@ type App struct {
 	Consent   *consent.Service
 	Inventory *inventory.Service
 	Docs      *docs.Service
+	Fulfil    *run.Service // connectors of automatic systems and their jobs
 	started   time.Time
 }
 
@@ -133,6 +135,16 @@ func (a *App) openDomains(ctx context.Context) error {
 		StaffLanguage:   i18n.Lang(cfg.DefaultLanguage),
 		Box:             box,
 	})
+	a.Fulfil, err = run.New(run.Deps{DB: a.DB, Queue: a.Queue, Box: box, Audit: a.Audit, Requests: a.Requests,
+		Catalog: a.Catalog, StaffLanguage: i18n.Lang(cfg.DefaultLanguage), Log: log})
+	if err != nil {
+		return err
+	}
+	if n, err := a.Fulfil.Reseal(ctx); err != nil {
+		log.Warn("fulfil: some connection URLs cannot be opened with the configured secret_key", "err", err)
+	} else if n > 0 {
+		log.Info("fulfil: connection URLs sealed again with the current secret key", "count", n)
+	}
 	a.Breaches, err = breach.NewService(breach.Deps{DB: a.DB, Audit: a.Audit, Rules: set, Catalog: a.Catalog,
 		Location: loc, Organization: cfg.Organization, Log: log, Outbox: a.Outbox, Queue: a.Queue,
 		StaffLanguage: i18n.Lang(cfg.DefaultLanguage)})

@@ -26,7 +26,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Config: a.Config, Catalog: a.Catalog, DB: a.DB, Operators: a.Operators, Audit: a.Audit,
 		Outbox: a.Outbox, Log: a.Log, Requests: a.Requests, Webhooks: a.Webhooks, Breaches: a.Breaches,
 		Organization: a.Config.Organization, Consent: a.Consent,
-		Inventory: a.Inventory, Docs: a.Docs,
+		Inventory: a.Inventory, Docs: a.Docs, Fulfil: a.Fulfil,
 	})
 	if err != nil {
 		return nil, err

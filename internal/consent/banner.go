@@ -16,7 +16,7 @@ const (
 	// EventsPath is where the banner posts choices, per site.
 	EventsPath  = "/consent/v1/sites/{site}/events"
 	GPCPath     = "/.well-known/gpc.json"
-	cookieName  = "garde_consent"
+	cookieName  = CookieName
 	bannerTexts = "consent.banner."
 )
 
@@ -46,6 +46,10 @@ func mustCompact(name string) []byte {
 	}
 	return out.Bytes()
 }
+
+// CookieName is the first-party cookie in which the banner keeps the
+// choice of a browser.
+const CookieName = "garde_consent"
 
 // bannerConfig is what the script receives as C.
 type bannerConfig struct {

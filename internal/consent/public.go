@@ -176,9 +176,10 @@ func (p *Public) preflight(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Public) event(w http.ResponseWriter, r *http.Request) {
-	lz := p.cat.For(p.cat.FromRequest(r, i18n.EN))
+	// The language is only read for an error: a choice that is recorded
+	// answers with no text.
 	fail := func(status int, code string, data map[string]any, details FieldErrors) {
-		writeError(w, lz, status, code, data, details)
+		writeError(w, p.cat.For(p.cat.FromRequest(r, i18n.EN)), status, code, data, details)
 	}
 	site, err := p.svc.Site(r.Context(), r.PathValue("site"))
 	if err != nil {
@@ -250,7 +251,18 @@ func (p *Public) event(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
-	json.NewEncoder(w).Encode(map[string]any{"id": e.ID, "recorded_at": e.RecordedAt})
+	w.Write(appendRecorded(make([]byte, 0, 96), e))
+}
+
+// appendRecorded appends the answer to a recorded choice, as
+// encoding/json would write it; the identifier is a UUID and the time is
+// RFC 3339, so neither needs escaping.
+func appendRecorded(b []byte, e *Event) []byte {
+	b = append(b, `{"id":"`...)
+	b = append(b, e.ID...)
+	b = append(b, `","recorded_at":"`...)
+	b = e.RecordedAt.AppendFormat(b, time.RFC3339Nano)
+	return append(b, "\"}\n"...)
 }
 
 // writeError answers in the API's error format: a stable code and

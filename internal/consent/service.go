@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -61,7 +62,8 @@ type Service struct {
 	restrictions     Restrictions
 	now              func() time.Time
 	batch            batcher
-	sites            sync.Map // site ID → cachedSite
+	prepared         atomic.Bool // the store's statements are prepared
+	sites            sync.Map    // site ID → cachedSite
 }
 
 // NewService returns the consent service.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/garde-privacy/garde/internal/db"
@@ -15,7 +14,8 @@ import (
 // SQLStore is the Store over Garde's database; its SQL runs unchanged on
 // SQLite and PostgreSQL.
 type SQLStore struct {
-	db *db.DB
+	db    *db.DB
+	stmts stmtCache
 }
 
 // NewSQLStore returns the store over d.
@@ -64,85 +64,6 @@ func decodePurposes(s string) ([]Purpose, error) {
 		return nil, fmt.Errorf("consent: stored purposes: %w", err)
 	}
 	return ps, nil
-}
-
-// InsertEvent appends e and moves the derived state.
-func (s *SQLStore) InsertEvent(ctx context.Context, tx *db.Tx, e *Event) error {
-	return s.InsertEvents(ctx, tx, []*Event{e})
-}
-
-// InsertEvents appends events in one statement and moves the derived state
-// in another. The state only moves forward in time: an import of older
-// choices never overrides a newer one.
-func (s *SQLStore) InsertEvents(ctx context.Context, tx *db.Tx, events []*Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	rows := make([]string, len(events))
-	args := make([]any, 0, 15*len(events))
-	for i, e := range events {
-		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		args = append(args, e.ID, e.SiteID, e.SubjectID, e.DeviceID, string(e.Kind), encodePurposes(e.Granted),
-			encodePurposes(e.Refused), string(e.Method), string(e.Source), e.NoticeVersion, e.Language, e.GPC, e.Actor,
-			e.GivenAt, e.RecordedAt)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO consent_events(`+eventColumns+`) VALUES `+strings.Join(rows, ", "), args...); err != nil {
-		return fmt.Errorf("consent: insert events: %w", err)
-	}
-
-	// One row per holder and purpose: a statement may not touch a row
-	// twice, so within the group the latest decision wins here already.
-	type key struct{ holder, purpose string }
-	type change struct {
-		d Decision
-		e *Event
-	}
-	latest := map[key]change{}
-	var order []key
-	for _, e := range events {
-		var holders []string
-		if e.SubjectID != "" {
-			holders = append(holders, Holder{SubjectID: e.SubjectID}.key())
-		}
-		if e.DeviceID != "" {
-			holders = append(holders, Holder{DeviceID: e.DeviceID}.key())
-		}
-		for _, h := range holders {
-			for _, set := range []struct {
-				ps []Purpose
-				d  Decision
-			}{{e.Granted, Granted}, {e.Refused, Refused}} {
-				for _, p := range set.ps {
-					k := key{h, string(p)}
-					old, seen := latest[k]
-					if !seen {
-						order = append(order, k)
-					}
-					if !seen || !e.GivenAt.Before(old.e.GivenAt) {
-						latest[k] = change{set.d, e}
-					}
-				}
-			}
-		}
-	}
-	if len(order) == 0 {
-		return nil
-	}
-	values := make([]string, len(order))
-	args = args[:0]
-	for i, k := range order {
-		c := latest[k]
-		values[i] = "(?, ?, ?, ?, ?, ?)"
-		args = append(args, k.holder, k.purpose, string(c.d), c.e.ID, c.e.NoticeVersion, c.e.GivenAt)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO consent_state(holder, purpose, decision, event_id, notice_version, decided_at)
-		VALUES `+strings.Join(values, ", ")+`
-		ON CONFLICT (holder, purpose) DO UPDATE SET decision = excluded.decision, event_id = excluded.event_id,
-			notice_version = excluded.notice_version, decided_at = excluded.decided_at
-		WHERE consent_state.decided_at <= excluded.decided_at`, args...); err != nil {
-		return fmt.Errorf("consent: state: %w", err)
-	}
-	return nil
 }
 
 func (s *SQLStore) GetEvent(ctx context.Context, id string) (*Event, error) {

@@ -104,6 +104,7 @@ type Service struct {
 	fallbackRegion string
 	staffLang      i18n.Lang
 	box            *secrets.Box
+	automatic      AutomaticTasks // runs automatic systems' tasks; nil leaves them waiting
 
 	keyMu   sync.Mutex
 	derived *keys

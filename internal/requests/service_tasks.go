@@ -47,6 +47,11 @@ func (s *Service) createTasks(ctx context.Context, tx *db.Tx, r *Request) error 
 		if err := s.store.InsertTask(ctx, tx, t); err != nil {
 			return err
 		}
+		if sys.Kind == SystemAutomatic && s.automatic != nil {
+			if err := s.automatic.TaskOpened(ctx, tx, r, t); err != nil {
+				return err
+			}
+		}
 		data := map[string]any{"task_id": t.ID, "system": sys.Name, "kind": string(sys.Kind)}
 		if _, err := s.event(ctx, tx, r, EventTaskCreated, SystemActor, Internal, "", data); err != nil {
 			return err

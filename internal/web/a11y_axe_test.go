@@ -71,18 +71,28 @@ func axeCheck(t *testing.T, ctx context.Context, src, name string) {
 // the pages are checked with their policy in force.
 func axeRun(t *testing.T, ctx context.Context, src, name string) []axeViolation {
 	t.Helper()
-	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if !loaded {
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](src+"\n;null")); err != nil {
-			t.Fatalf("%s: loading axe: %v", name, err)
+	run := `axe.run(document, {runOnly: {type: "tag", values: ` + axeRules + `}, resultTypes: ["violations"]})
+		.then(r => JSON.stringify(r.violations))`
+	// axe is loaded and run in one evaluation, so a document replaced in
+	// between (a late load on a busy machine) cannot lose it; a second try
+	// covers a document replaced during the run itself.
+	var out string
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		var loaded bool
+		loaded, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		js := run
+		if !loaded {
+			js = src + "\n;" + run
+		}
+		out, err = chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+		if err == nil {
+			break
 		}
 	}
-	js := `axe.run(document, {runOnly: {type: "tag", values: ` + axeRules + `}, resultTypes: ["violations"]})
-		.then(r => JSON.stringify(r.violations))`
-	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("%s: axe.run: %v", name, err)
 	}

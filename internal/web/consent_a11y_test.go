@@ -18,8 +18,8 @@ import (
 // (empty, with an error, confirmed), on the back office's consent page,
 // and on a shop page showing the banner and its preferences dialog.
 func TestConsentAccessibility(t *testing.T) {
-	e, cs := newOptOutEnv(t)
-	e.seed()
+	// The site's page frames the banner's preview: the public routes too.
+	e, cs := newConsentServer(t)
 	b := newA11yBrowser(t)
 	b.useServer(e.srv.URL, i18n.FR)
 	fr := e.cat.For(i18n.FR)

@@ -31,6 +31,7 @@ func (h *handler) registerConsentAdmin(mux *http.ServeMux) {
 	mux.Handle("GET /consent/export", h.requireRole(operator.Admin, h.consentExport))
 	mux.Handle("GET /consent/sites/{id}", h.requireRole(operator.Admin, h.consentSiteEdit))
 	mux.Handle("POST /consent/sites/{id}", h.requireRole(operator.Admin, h.consentSiteUpdate))
+	h.registerConsentPreview(mux)
 }
 
 // consentBar is one cell of the chart: a purpose's share of grants.
@@ -213,6 +214,7 @@ func (h *handler) consentSiteEdit(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) renderSiteEdit(w http.ResponseWriter, r *http.Request, status int, p *page, site *consent.Site) {
 	p.V["Site"] = site
+	setPreview(w, r, p, site)
 	h.render(w, r, status, "consent_admin", p)
 }
 

@@ -339,7 +339,8 @@ func taskView(p *page, t requests.Task, names *actorNames, agent bool) taskItem 
 	if t.DoneBy != "" {
 		ti.DoneBy = names.of(t.DoneBy)
 	}
-	ti.CanClose = agent && t.State == requests.TaskOpen
+	// A failed automatic task is handled by hand once its cause is fixed.
+	ti.CanClose = agent && (t.State == requests.TaskOpen || t.State == requests.TaskFailed)
 	return ti
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/db"
 	"github.com/garde-privacy/garde/internal/docs"
+	"github.com/garde-privacy/garde/internal/fulfil/run"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/mail"
@@ -47,6 +48,9 @@ type Deps struct {
 	// documents; nil leaves their pages out.
 	Inventory *inventory.Service
 	Docs      *docs.Service
+	// Fulfil keeps the connections of automatic systems; nil leaves
+	// their page out.
+	Fulfil *run.Service
 	// Organization is the business's name, shown on the public privacy
 	// centre; empty shows none.
 	Organization string
@@ -117,6 +121,7 @@ func New(deps Deps) (http.Handler, error) {
 	h.registerConsentAdmin(mux)
 	h.registerInventory(mux)
 	h.registerDocs(mux)
+	h.registerSystemConnector(mux)
 
 	// Anything else is a localized 404 rather than the mux's plain text.
 	mux.HandleFunc("/", h.notFound)

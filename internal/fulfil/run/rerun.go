@@ -1,0 +1,75 @@
+package run
+
+import (
+	"context"
+	"errors"
+
+	"github.com/riverqueue/river"
+
+	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/operator"
+	"github.com/garde-privacy/garde/internal/requests"
+)
+
+// ErrNotRerunnable is a task that cannot be run again: only a failed
+// automatic task of an open request, whose system still has a connection.
+var ErrNotRerunnable = i18n.NewError("fulfil.error.not_rerunnable")
+
+func isAgent(a requests.Actor) bool {
+	switch a.Kind {
+	case requests.ActorToken:
+		return a.ID != ""
+	case requests.ActorOperator:
+		return a.ID != "" && a.Role.AtLeast(operator.Agent)
+	}
+	return false
+}
+
+func taskOpts() *river.InsertOpts {
+	return &river.InsertOpts{MaxAttempts: MaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// Rerun runs a failed task's job again now, once its cause is fixed (the
+// connection corrected, the database back). A job still waiting for its
+// next attempt is brought forward; one that gave up is inserted again.
+func (s *Service) Rerun(ctx context.Context, actor requests.Actor, requestID, taskID string) error {
+	if !isAgent(actor) {
+		return requests.ErrForbidden
+	}
+	r, err := s.requests.Get(ctx, requestID)
+	if err != nil {
+		return err
+	}
+	at, err := s.requests.AutomaticTask(ctx, taskID)
+	if errors.Is(err, requests.ErrTaskNotFound) || (err == nil && at.RequestID != r.ID) {
+		return requests.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if !at.Runnable || at.Task.State != requests.TaskFailed || !runs(at.Type) {
+		return ErrNotRerunnable
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM fulfil_connectors WHERE system_id = ?", at.Task.SystemID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotRerunnable
+		}
+		res, err := s.queue.InsertTx(ctx, tx, TaskArgs{TaskID: at.Task.ID}, taskOpts())
+		if err != nil {
+			return err
+		}
+		if res.UniqueSkippedAsDuplicate {
+			if _, err := s.queue.Client().JobRetryTx(ctx, tx.Tx, res.Job.ID); err != nil {
+				return err
+			}
+		}
+		_, err = s.audit.Record(ctx, tx, actor.String(), "fulfil.rerun", "request:"+r.ID,
+			map[string]any{"task_id": at.Task.ID, "system": at.Task.SystemName})
+		return err
+	})
+}
