@@ -3,14 +3,13 @@ package inventory
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/yamlpos"
 )
 
 // FileError is one reason an inventory file is refused, at a line of it.
@@ -73,7 +72,7 @@ func Parse(name string, data []byte) (*Inventory, error) {
 	root := f.Docs[0].Body
 	out := make(FileErrors, len(problems))
 	for i, p := range problems {
-		out[i] = FileError{File: name, Line: lineOf(root, p.Path), Path: p.Path, Reason: p.Reason, ID: p.ID, Data: p.Data}
+		out[i] = FileError{File: name, Line: yamlpos.Line(root, p.Path), Path: p.Path, Reason: p.Reason, ID: p.ID, Data: p.Data}
 	}
 	return nil, out
 }
@@ -90,66 +89,4 @@ func yamlFileError(name string, err error) FileError {
 // Marshal writes the inventory as YAML that Parse reads back unchanged.
 func Marshal(inv *Inventory) ([]byte, error) {
 	return yaml.MarshalWithOptions(inv, yaml.Indent(2), yaml.IndentSequence(true))
-}
-
-// lineOf finds the line of the deepest node of path ("activities[2].
-// data_categories[0].category") the document has.
-func lineOf(root ast.Node, path string) int {
-	n := root
-	line := n.GetToken().Position.Line
-	for _, seg := range splitPath(path) {
-		switch v := n.(type) {
-		case *ast.TagNode:
-			n = v.Value
-		case *ast.AnchorNode:
-			n = v.Value
-		}
-		if idx, ok := seg.(int); ok {
-			seq, isSeq := n.(*ast.SequenceNode)
-			if !isSeq || idx >= len(seq.Values) {
-				return line
-			}
-			n = seq.Values[idx]
-			line = n.GetToken().Position.Line
-			continue
-		}
-		var pairs []*ast.MappingValueNode
-		switch m := n.(type) {
-		case *ast.MappingNode:
-			pairs = m.Values
-		case *ast.MappingValueNode:
-			pairs = []*ast.MappingValueNode{m}
-		default:
-			return line
-		}
-		found := false
-		for _, kv := range pairs {
-			if kv.Key.GetToken().Value == seg.(string) {
-				line, n, found = kv.Key.GetToken().Position.Line, kv.Value, true
-				break
-			}
-		}
-		if !found {
-			return line
-		}
-	}
-	return line
-}
-
-func splitPath(path string) []any {
-	var out []any
-	for _, part := range strings.Split(path, ".") {
-		name, rest, _ := strings.Cut(part, "[")
-		if name != "" {
-			out = append(out, name)
-		}
-		for rest != "" {
-			num, after, _ := strings.Cut(rest, "]")
-			if n, err := strconv.Atoi(num); err == nil {
-				out = append(out, n)
-			}
-			_, rest, _ = strings.Cut(after, "[")
-		}
-	}
-	return out
 }

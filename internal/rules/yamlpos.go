@@ -3,12 +3,12 @@ package rules
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/garde-privacy/garde/internal/yamlpos"
 )
 
 // doc is one YAML file with its syntax tree, so that a check failing on a
@@ -55,78 +55,4 @@ func (d *doc) errf(path, format string, args ...any) error {
 	return fmt.Errorf("%s:%d: %s: %s", d.name, d.line(path), path, fmt.Sprintf(format, args...))
 }
 
-func (d *doc) line(path string) int {
-	n := d.root
-	line := n.GetToken().Position.Line
-	for _, seg := range splitPath(path) {
-		n = unwrap(n)
-		if idx, ok := seg.(int); ok {
-			seq, isSeq := n.(*ast.SequenceNode)
-			if !isSeq || idx >= len(seq.Values) {
-				return line
-			}
-			n = seq.Values[idx]
-			line = n.GetToken().Position.Line
-			continue
-		}
-		var pairs []*ast.MappingValueNode
-		switch m := n.(type) {
-		case *ast.MappingNode:
-			pairs = m.Values
-		case *ast.MappingValueNode:
-			pairs = []*ast.MappingValueNode{m}
-		default:
-			return line
-		}
-		found := false
-		for _, kv := range pairs {
-			if kv.Key.GetToken().Value == seg.(string) {
-				line, n, found = kv.Key.GetToken().Position.Line, kv.Value, true
-				break
-			}
-		}
-		if !found {
-			return line
-		}
-	}
-	return line
-}
-
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch v := n.(type) {
-		case *ast.TagNode:
-			n = v.Value
-		case *ast.AnchorNode:
-			n = v.Value
-		default:
-			return n
-		}
-	}
-}
-
-// splitPath turns "a.b[2].c" into ["a", "b", 2, "c"].
-func splitPath(path string) []any {
-	var out []any
-	for _, part := range strings.Split(path, ".") {
-		for part != "" {
-			i := strings.IndexByte(part, '[')
-			if i < 0 {
-				out = append(out, part)
-				break
-			}
-			if i > 0 {
-				out = append(out, part[:i])
-			}
-			j := strings.IndexByte(part, ']')
-			if j < i {
-				break
-			}
-			if n, err := strconv.Atoi(part[i+1 : j]); err == nil {
-				out = append(out, n)
-			}
-			part = part[j+1:]
-		}
-	}
-	return out
-}
+func (d *doc) line(path string) int { return yamlpos.Line(d.root, path) }
