@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -18,25 +16,14 @@ import (
 
 	"github.com/garde-privacy/garde/internal/db"
 	"github.com/garde-privacy/garde/internal/i18n"
+	"github.com/garde-privacy/garde/internal/testutil/browsertest"
 	"github.com/garde-privacy/garde/internal/testutil/dbtest"
 )
 
-// headless starts a Chromium for the test; in CI it must exist.
+// headless starts a Chromium for the test.
 func headless(t *testing.T) context.Context {
 	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("Chromium is required in CI")
-		}
-		t.Skip("Chromium not installed")
-	}
+	path := browsertest.Chromium(t)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(path), chromedp.Headless,
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-dev-shm-usage", true),
