@@ -3,12 +3,9 @@ package web
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
 	"github.com/garde-privacy/garde/internal/breach"
@@ -23,43 +20,8 @@ func TestBrowserBreachWalk(t *testing.T) {
 	ctx := browser(t)
 	e := newBreachEnv(t)
 
-	var mu sync.Mutex
-	var consoleLog []string
-	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for ev, err := range chromedp.Events(ctx, cdplog.EntryAdded) {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			consoleLog = append(consoleLog, ev.Entry.Text)
-			mu.Unlock()
-		}
-	}()
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			shot(t, ctx, "breach-missing")
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
-	expect := func(sel, want string) {
-		t.Helper()
-		if got := text(sel); got != want {
-			shot(t, ctx, "breach-unexpected")
-			t.Fatalf("%s shows %q, want %q", sel, got, want)
-		}
-	}
-	click := func(sel string) {
-		t.Helper()
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
-			t.Fatalf("click %s: %v", sel, err)
-		}
-	}
+	d := drive(t, ctx, "breach")
+	text, expect, click := d.text, d.expect, d.click
 	tick := func(sel string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
@@ -185,11 +147,5 @@ func TestBrowserBreachWalk(t *testing.T) {
 	if v.Incident.State != breach.StateClosed || len(v.Notifications) != 6 || len(v.Drafts) != 1 || v.Drafts[0].Language != string(i18n.FR) {
 		t.Errorf("after the walk: %s, %d notices, %d drafts", v.Incident.State, len(v.Notifications), len(v.Drafts))
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, l := range consoleLog {
-		if strings.Contains(l, "Content Security Policy") || strings.Contains(l, "Refused to") {
-			t.Errorf("browser reported: %s", l)
-		}
-	}
+	d.noRefusals()
 }

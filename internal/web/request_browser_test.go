@@ -3,12 +3,9 @@ package web
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
 	"github.com/garde-privacy/garde/internal/i18n"
@@ -80,44 +77,8 @@ func TestBrowserAgentWalk(t *testing.T) {
 		t.Errorf("acknowledgement lacks the due date %q:\n%s", want, body)
 	}
 
-	// Collect what the browser reports, to fail on any CSP violation.
-	var mu sync.Mutex
-	var consoleLog []string
-	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for ev, err := range chromedp.Events(ctx, cdplog.EntryAdded) {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			consoleLog = append(consoleLog, ev.Entry.Text)
-			mu.Unlock()
-		}
-	}()
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			shot(t, ctx, "agent-missing")
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
-	expect := func(sel, want string) {
-		t.Helper()
-		if got := text(sel); got != want {
-			shot(t, ctx, "agent-unexpected")
-			t.Fatalf("%s shows %q, want %q", sel, got, want)
-		}
-	}
-	click := func(sel string) {
-		t.Helper()
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
-			t.Fatalf("click %s: %v", sel, err)
-		}
-	}
+	d := drive(t, ctx, "agent")
+	text, expect, click := d.text, d.expect, d.click
 	typeInto := func(id, v string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID(id), v)); err != nil {
@@ -187,11 +148,5 @@ func TestBrowserAgentWalk(t *testing.T) {
 			t.Errorf("email %s: %s, %s", it.Template, it.Lang, it.Status)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, l := range consoleLog {
-		if strings.Contains(l, "Content Security Policy") || strings.Contains(l, "Refused to") {
-			t.Errorf("browser reported: %s", l)
-		}
-	}
+	d.noRefusals()
 }
