@@ -26,7 +26,7 @@ var funcs = template.FuncMap{
 
 func loadViews() (*views, error) {
 	base, err := template.New("layout.html").Funcs(funcs).Option("missingkey=error").
-		ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+		ParseFS(templateFiles, "templates/layout.html", "templates/partials*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -37,7 +37,7 @@ func loadViews() (*views, error) {
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range names {
 		file := path.Base(name)
-		if file == "layout.html" || file == "partials.html" {
+		if file == "layout.html" || strings.HasPrefix(file, "partials") {
 			continue
 		}
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, name)
