@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -93,12 +94,12 @@ func load(o options, url string, want int) (float64, error) {
 	deadline := time.Now().Add(o.duration)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for c := range o.clients {
+	for range o.clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; time.Now().Before(deadline); i++ {
-				body := `{"device_id":"c` + fmt.Sprint(c) + `-` + fmt.Sprint(i) + `","granted":["analytics"],"refused":["marketing"],"method":"express","source":"banner","language":"fr"}`
+			for time.Now().Before(deadline) {
+				body := `{"device_id":"` + deviceID() + `","granted":["analytics"],"refused":["marketing"],"method":"express","source":"banner","language":"fr"}`
 				resp, err := client.Post(url, "text/plain;charset=UTF-8", strings.NewReader(body))
 				if err != nil {
 					failed.Store(err)
@@ -121,6 +122,12 @@ func load(o options, url string, want int) (float64, error) {
 	return float64(n.Load()) / time.Since(start).Seconds(), nil
 }
 
+// deviceID makes an identifier as the banner does for a new visitor: the
+// time in milliseconds plus 2^44 in hex (12 digits), then 80 random bits.
+func deviceID() string {
+	return fmt.Sprintf("%x%016x%04x", time.Now().UnixMilli()+1<<44, rand.Uint64(), rand.Uint32()&0xffff)
+}
+
 // rawInserts is the database's own rate for the same rows: one INSERT per
 // event, committed on its own, from as many goroutines as clients.
 func rawInserts(o options, d *db.DB) (float64, error) {
@@ -129,16 +136,16 @@ func rawInserts(o options, d *db.DB) (float64, error) {
 	deadline := time.Now().Add(o.duration)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for c := range o.clients {
+	for range o.clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; time.Now().Before(deadline); i++ {
+			for time.Now().Before(deadline) {
 				now := time.Now().UTC()
 				_, err := d.Exec(context.Background(), `INSERT INTO consent_events(id, site_id, subject_id, device_id, kind,
 					granted, refused, method, source, notice_version, language, gpc, actor, given_at, recorded_at)
-					VALUES (?, '', '', ?, 'choice', '["analytics"]', '["marketing"]', 'express', 'banner', '1', 'fr', ?, 'public', ?, ?)`,
-					uuid.Must(uuid.NewV7()).String(), fmt.Sprintf("raw%d-%d", c, i), false, now, now)
+					VALUES (?, '', '', ?, 'choice', 'analytics', 'marketing', 'express', 'banner', '1', 'fr', ?, 'public', ?, ?)`,
+					uuid.Must(uuid.NewV7()).String(), deviceID(), false, now, now)
 				if err != nil {
 					failed.Store(err)
 					return

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,12 @@ func cookieDevice(t *testing.T, ctx context.Context) string {
 	f := strings.Split(c, "~")
 	if len(f) != 4 || len(f[2]) != 32 {
 		t.Fatalf("consent cookie %q", c)
+	}
+	// The identifier starts with the time, so new devices append to the
+	// ledger's device index.
+	ms, err := strconv.ParseInt(f[2][:12], 16, 64)
+	if at := time.UnixMilli(ms - 1<<44); err != nil || time.Since(at).Abs() > time.Hour {
+		t.Fatalf("device %q does not start with the time (%v)", f[2], err)
 	}
 	return f[2]
 }

@@ -2,7 +2,10 @@ package consent
 
 import (
 	"context"
+	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/garde-privacy/garde/internal/db"
 )
@@ -18,6 +21,55 @@ type batcher struct {
 	mu      sync.Mutex
 	pending []*pendingEvent
 	busy    bool
+	// arriving counts the banner's choices being read and checked, not
+	// yet queued: the leader waits a moment for them (see gather).
+	arriving atomic.Int64
+}
+
+// arrival is a choice counted in batcher.arriving until it is queued or
+// given up.
+type arrival struct {
+	b    *batcher
+	done bool
+}
+
+func (s *Service) arrive() *arrival {
+	s.batch.arriving.Add(1)
+	return &arrival{b: &s.batch}
+}
+
+// leave uncounts the choice; later calls do nothing.
+func (a *arrival) leave() {
+	if a != nil && !a.done {
+		a.done = true
+		a.b.arriving.Add(-1)
+	}
+}
+
+// groupWait bounds how long a leader waits for arriving choices.
+const groupWait = 200 * time.Microsecond
+
+// gather, called and returning with b.mu held, lets choices being checked
+// join the group before it is written. A commit costs as much as many
+// rows (the profile: groups of 2 events spent 44 µs of the writer's time
+// per event, groups of 9 spent 22), so under load a few microseconds of
+// waiting save CPU; with nobody arriving it returns at once.
+func (b *batcher) gather() {
+	// One yield first: under load, handlers that are about to queue their
+	// choice run now and join this group instead of the next one; on an
+	// idle server it returns at once.
+	b.mu.Unlock()
+	runtime.Gosched()
+	b.mu.Lock()
+	if b.arriving.Load() == 0 {
+		return
+	}
+	deadline := time.Now().Add(groupWait)
+	for b.arriving.Load() > 0 && len(b.pending) < maxBatch && time.Now().Before(deadline) {
+		b.mu.Unlock()
+		runtime.Gosched()
+		b.mu.Lock()
+	}
 }
 
 // preparer is a store that can ready its statements before a group.
@@ -37,12 +89,13 @@ const maxBatch = 256
 // otherwise be the event path's most frequent allocation.
 var donePool = sync.Pool{New: func() any { return make(chan error, 1) }}
 
-func (s *Service) commit(ctx context.Context, e *Event) error {
+func (s *Service) commit(ctx context.Context, e *Event, a *arrival) error {
 	b := &s.batch
 	done := donePool.Get().(chan error)
 	it := &pendingEvent{e: e, done: done}
 	b.mu.Lock()
 	b.pending = append(b.pending, it)
+	a.leave()
 	if b.busy {
 		b.mu.Unlock()
 		return answer(done)
@@ -52,6 +105,7 @@ func (s *Service) commit(ctx context.Context, e *Event) error {
 	// because its own was cancelled.
 	wctx := context.WithoutCancel(ctx)
 	for len(b.pending) > 0 {
+		b.gather()
 		n := min(len(b.pending), maxBatch)
 		group := make([]*pendingEvent, n)
 		copy(group, b.pending)

@@ -1,6 +1,6 @@
 // Package consent keeps the consent ledger (every choice a person or a
 // device made about each purpose, append-only, as proof), the current state
-// derived from it, the banner sites' configuration, the banner script
+// derived from it on read, the banner sites' configuration, the banner script
 // itself, Global Privacy Control and the "do not sell or share" opt-outs.
 package consent
 
@@ -128,11 +128,4 @@ const DefaultReaskMonths = 6
 type Holder struct {
 	SubjectID string
 	DeviceID  string
-}
-
-func (h Holder) key() string {
-	if h.SubjectID != "" {
-		return "s:" + h.SubjectID
-	}
-	return "d:" + h.DeviceID
 }

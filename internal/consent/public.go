@@ -1,7 +1,6 @@
 package consent
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -205,10 +204,13 @@ func (p *Public) event(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusRequestEntityTooLarge, "api.error.request.body_too_large", map[string]any{"Max": maxPublicBody}, nil)
 		return
 	}
+	// Read in full, the choice counts as arriving until queued, so that a
+	// commit about to start waits for it rather than leaving it for a
+	// commit of its own (a slow sender is never waited for).
+	a := p.svc.arrive()
+	defer a.leave()
 	var in publicEvent
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil || dec.More() {
+	if err := decodePublicEvent(body, &in); err != nil {
 		fail(http.StatusBadRequest, "api.error.request.malformed", nil, nil)
 		return
 	}
@@ -237,8 +239,8 @@ func (p *Public) event(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	e, err := p.svc.Record(r.Context(), ActorPublic, EventInput{SiteID: site.ID, DeviceID: in.DeviceID, Granted: granted,
-		Refused: refused, Method: in.Method, Source: in.Source, NoticeVersion: in.NoticeVersion, Language: in.Language, GPC: gpc})
+	e, err := p.svc.record(r.Context(), ActorPublic, EventInput{SiteID: site.ID, DeviceID: in.DeviceID, Granted: granted,
+		Refused: refused, Method: in.Method, Source: in.Source, NoticeVersion: in.NoticeVersion, Language: in.Language, GPC: gpc}, a)
 	if err != nil {
 		var bad FieldErrors
 		if errors.As(err, &bad) {

@@ -134,6 +134,11 @@ func TestPublicEventEndpoint(t *testing.T) {
 	if w := e.post(t, bannerBody, nil); w.Code != 201 {
 		t.Fatal(w.Code)
 	}
+	// Refused or recorded, no choice is left counted as arriving: a leak
+	// would make every later commit wait for it.
+	if n := e.svc.batch.arriving.Load(); n != 0 {
+		t.Fatalf("%d choices still counted as arriving", n)
+	}
 }
 
 // TestPublicEventsAreRateLimited: past the limit a client is refused with
@@ -158,6 +163,9 @@ func TestPublicEventsAreRateLimited(t *testing.T) {
 	}
 	if n := count(t, e.db, "SELECT COUNT(*) FROM consent_events"); n != 4 {
 		t.Fatalf("%d events", n)
+	}
+	if n := e.svc.batch.arriving.Load(); n != 0 {
+		t.Fatalf("%d choices still counted as arriving", n)
 	}
 }
 

@@ -98,6 +98,11 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 // with a subject identifier or by an API token are audited; a banner's
 // choice for a pseudonymous device is its own proof in the ledger.
 func (s *Service) Record(ctx context.Context, actor string, in EventInput) (*Event, error) {
+	return s.record(ctx, actor, in, nil)
+}
+
+// record is Record for a choice counted as arriving (a).
+func (s *Service) record(ctx context.Context, actor string, in EventInput, a *arrival) (*Event, error) {
 	var site *Site
 	if in.SiteID != "" {
 		var err error
@@ -114,14 +119,14 @@ func (s *Service) Record(ctx context.Context, actor string, in EventInput) (*Eve
 		return nil, err
 	}
 	e.ID, e.Actor, e.RecordedAt = newID(), actor, now
-	if err := s.append(ctx, e); err != nil {
+	if err := s.commit(ctx, e, a); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
 // append commits an event with its group (see batcher).
-func (s *Service) append(ctx context.Context, e *Event) error { return s.commit(ctx, e) }
+func (s *Service) append(ctx context.Context, e *Event) error { return s.commit(ctx, e, nil) }
 
 // writeEvent writes an event, its webhook and its audit entry in tx.
 func (s *Service) writeEvent(ctx context.Context, tx *db.Tx, e *Event) error {

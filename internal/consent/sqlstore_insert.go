@@ -1,21 +1,19 @@
 package consent
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
 	"github.com/garde-privacy/garde/internal/db"
 )
 
-// chunkSizes are the row counts of the ledger's insert statements. A group
-// is written as a few statements of these sizes, so that only a handful of
-// distinct statements exist: each is parsed once (SQLite) or described once
-// (PostgreSQL) instead of once per group.
+// chunkSizes are the row counts of the ledger's insert statements on
+// SQLite. A group is written as a few statements of these sizes, so that
+// only a handful of distinct statements exist, each prepared once on the
+// writer instead of parsed once per group.
 var chunkSizes = [...]int{64, 16, 4, 1}
 
 // chunks calls fn with consecutive slices [off, off+size) covering n rows.
@@ -32,6 +30,19 @@ func chunks(n int, fn func(off, size int) error) error {
 	return nil
 }
 
+// exactChunks calls fn with slices of chunkSizes[0] rows and one of the
+// rest: PostgreSQL's groups are written in as few statements as possible,
+// each a round trip to the server; the driver describes each of the 64
+// sizes once per connection and keeps it.
+func exactChunks(n int, fn func(off, size int) error) error {
+	for off := 0; off < n; off += chunkSizes[0] {
+		if err := fn(off, min(chunkSizes[0], n-off)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // rowsSQL repeats a row of params placeholders: "(?, ?), (?, ?)".
 func rowsSQL(rows, params int) string {
 	row := "(" + strings.Repeat("?, ", params-1) + "?)"
@@ -40,18 +51,8 @@ func rowsSQL(rows, params int) string {
 
 const eventParams = 15
 
-const stateParams = 6
-
 func insertEventsSQL(rows int) string {
 	return `INSERT INTO consent_events(` + eventColumns + `) VALUES ` + rowsSQL(rows, eventParams)
-}
-
-func upsertStateSQL(rows int) string {
-	return `INSERT INTO consent_state(holder, purpose, decision, event_id, notice_version, decided_at)
-		VALUES ` + rowsSQL(rows, stateParams) + `
-		ON CONFLICT (holder, purpose) DO UPDATE SET decision = excluded.decision, event_id = excluded.event_id,
-			notice_version = excluded.notice_version, decided_at = excluded.decided_at
-		WHERE consent_state.decided_at <= excluded.decided_at`
 }
 
 // stmtCache holds the ledger's statements, rewritten for the dialect and,
@@ -59,16 +60,20 @@ func upsertStateSQL(rows int) string {
 type stmtCache struct {
 	once     sync.Once
 	events   map[int]string
-	state    map[int]string
 	mu       sync.Mutex
 	prepared map[string]*sql.Stmt
 }
 
 func (c *stmtCache) init(d *db.DB) {
 	c.once.Do(func() {
-		c.events, c.state = map[int]string{}, map[int]string{}
+		c.events = map[int]string{}
 		for _, n := range chunkSizes {
-			c.events[n], c.state[n] = d.Rebind(insertEventsSQL(n)), d.Rebind(upsertStateSQL(n))
+			c.events[n] = d.Rebind(insertEventsSQL(n))
+		}
+		if d.Dialect == db.Postgres {
+			for n := 1; n < chunkSizes[0]; n++ {
+				c.events[n] = d.Rebind(insertEventsSQL(n))
+			}
 		}
 	})
 }
@@ -89,17 +94,15 @@ func (s *SQLStore) Prepare(ctx context.Context) error {
 		return nil
 	}
 	prepared := map[string]*sql.Stmt{}
-	for _, m := range []map[int]string{c.events, c.state} {
-		for _, q := range m {
-			st, err := s.db.Write.PrepareContext(ctx, q)
-			if err != nil {
-				for _, st := range prepared {
-					st.Close()
-				}
-				return fmt.Errorf("consent: prepare: %w", err)
+	for _, q := range c.events {
+		st, err := s.db.Write.PrepareContext(ctx, q)
+		if err != nil {
+			for _, st := range prepared {
+				st.Close()
 			}
-			prepared[q] = st
+			return fmt.Errorf("consent: prepare: %w", err)
 		}
+		prepared[q] = st
 	}
 	c.prepared = prepared
 	return nil
@@ -119,21 +122,15 @@ func (s *SQLStore) exec(ctx context.Context, tx *db.Tx, q string, args []any) er
 	return err
 }
 
-// InsertEvent appends e and moves the derived state.
+// InsertEvent appends e.
 func (s *SQLStore) InsertEvent(ctx context.Context, tx *db.Tx, e *Event) error {
 	return s.InsertEvents(ctx, tx, []*Event{e})
 }
 
-// stateRow is the decision one event leaves for a holder and purpose.
-type stateRow struct {
-	holder, purpose string
-	d               Decision
-	e               *Event
-}
-
-// InsertEvents appends events with a few multi-row statements and moves
-// the derived state with a few more. The state only moves forward in time:
-// an import of older choices never overrides a newer one.
+// InsertEvents appends events with a few multi-row statements. Nothing
+// else is written: the current state is derived on read (States), so an
+// event costs one row and one holder index entry (two when it names both
+// a person and a device).
 func (s *SQLStore) InsertEvents(ctx context.Context, tx *db.Tx, events []*Event) error {
 	if len(events) == 0 {
 		return nil
@@ -141,7 +138,11 @@ func (s *SQLStore) InsertEvents(ctx context.Context, tx *db.Tx, events []*Event)
 	c := &s.stmts
 	c.init(s.db)
 	args := make([]any, 0, eventParams*min(len(events), chunkSizes[0]))
-	err := chunks(len(events), func(off, size int) error {
+	split := chunks
+	if s.db.Dialect == db.Postgres {
+		split = exactChunks
+	}
+	err := split(len(events), func(off, size int) error {
 		args = args[:0]
 		for _, e := range events[off : off+size] {
 			args = append(args, e.ID, e.SiteID, e.SubjectID, e.DeviceID, string(e.Kind), encodePurposes(e.Granted),
@@ -153,54 +154,5 @@ func (s *SQLStore) InsertEvents(ctx context.Context, tx *db.Tx, events []*Event)
 	if err != nil {
 		return fmt.Errorf("consent: insert events: %w", err)
 	}
-
-	rows := latestStates(events)
-	err = chunks(len(rows), func(off, size int) error {
-		args = args[:0]
-		for _, r := range rows[off : off+size] {
-			args = append(args, r.holder, r.purpose, string(r.d), r.e.ID, r.e.NoticeVersion, r.e.GivenAt)
-		}
-		return s.exec(ctx, tx, c.state[size], args)
-	})
-	if err != nil {
-		return fmt.Errorf("consent: state: %w", err)
-	}
 	return nil
-}
-
-// latestStates returns one row per holder and purpose (a statement may not
-// touch a row twice, so within the group the latest decision wins here
-// already), sorted by key: concurrent groups then lock state rows in the
-// same order and cannot deadlock.
-func latestStates(events []*Event) []stateRow {
-	type key struct{ holder, purpose string }
-	at := make(map[key]int, 2*len(events))
-	rows := make([]stateRow, 0, 2*len(events))
-	put := func(holder string, ps []Purpose, d Decision, e *Event) {
-		for _, p := range ps {
-			k := key{holder, string(p)}
-			i, seen := at[k]
-			switch {
-			case !seen:
-				at[k] = len(rows)
-				rows = append(rows, stateRow{holder: holder, purpose: string(p), d: d, e: e})
-			case !e.GivenAt.Before(rows[i].e.GivenAt):
-				rows[i].d, rows[i].e = d, e
-			}
-		}
-	}
-	for _, e := range events {
-		for _, h := range [2]Holder{{SubjectID: e.SubjectID}, {DeviceID: e.DeviceID}} {
-			if h.SubjectID == "" && h.DeviceID == "" {
-				continue
-			}
-			hk := h.key()
-			put(hk, e.Granted, Granted, e)
-			put(hk, e.Refused, Refused, e)
-		}
-	}
-	slices.SortFunc(rows, func(a, b stateRow) int {
-		return cmp.Or(strings.Compare(a.holder, b.holder), strings.Compare(a.purpose, b.purpose))
-	})
-	return rows
 }

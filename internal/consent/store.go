@@ -7,22 +7,25 @@ import (
 	"github.com/garde-privacy/garde/internal/db"
 )
 
-// Store keeps the ledger, the state derived from it and the sites. Writes
-// take the caller's transaction so an event, its state and its audit entry
-// commit together. Not-found reads return ErrNotFound (ErrSiteNotFound).
+// Store keeps the ledger and the sites, and derives the current state from
+// the ledger. Writes take the caller's transaction so an event and its
+// audit entry commit together. Not-found reads return ErrNotFound
+// (ErrSiteNotFound).
 type Store interface {
-	// InsertEvent appends e to the ledger and moves the state of its
-	// subject and device for every purpose it names, unless a later
-	// decision is already recorded for that purpose.
+	// InsertEvent appends e to the ledger.
 	InsertEvent(ctx context.Context, tx *db.Tx, e *Event) error
 	// InsertEvents is InsertEvent for a group, in event order.
 	InsertEvents(ctx context.Context, tx *db.Tx, events []*Event) error
 	GetEvent(ctx context.Context, id string) (*Event, error)
 	// History lists a holder's events, newest first.
 	History(ctx context.Context, h Holder, limit int) ([]Event, error)
-	// States lists a holder's current decisions, by purpose.
+	// States lists a holder's current decisions, by purpose: for each
+	// purpose, the decision of the holder's event given last (recorded
+	// last on a tie), so an older imported choice never overrides a newer
+	// one.
 	States(ctx context.Context, h Holder) ([]State, error)
-	// Export calls fn with each event recorded in [from, to), oldest first.
+	// Export calls fn with each event recorded in [from, to), in the
+	// order of their ids (time-ordered: oldest first).
 	Export(ctx context.Context, from, to time.Time, fn func(*Event) error) error
 
 	InsertSite(ctx context.Context, tx *db.Tx, s *Site) error

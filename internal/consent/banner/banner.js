@@ -28,10 +28,11 @@
     var m = d.cookie.match(/(?:^|; )garde_consent=([^;]*)/), f = m ? decodeURIComponent(m[1]).split("~") : [];
     return f.length == 4 ? { v: f[0], at: +f[1], id: f[2], g: f[3] ? f[3].split(".") : [] } : null;
   }
+  /* Device: 12 hex of time, 80 random bits; new ones append to the ledger's index. */
   function hex() {
-    var a = new Uint8Array(16), s = "";
+    var a = new Uint8Array(10), s = (Date.now() + 2 ** 44).toString(16);
     crypto.getRandomValues(a);
-    for (var i = 0; i < 16; i++) s += (a[i] + 256).toString(16).slice(1);
+    for (var i = 0; i < 10; i++) s += (a[i] + 256).toString(16).slice(1);
     return s;
   }
   var st = read() || { v: "", at: 0, id: hex(), g: [] };
