@@ -43,6 +43,9 @@ type Config struct {
 	// PublicRateLimit is how many requests the privacy centre accepts
 	// from one client address in 10 minutes.
 	PublicRateLimit int
+	// ConsentRateLimit is how many consent choices the banner's ledger
+	// endpoint accepts from one client address in 10 minutes.
+	ConsentRateLimit int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed; empty believes none.
 	TrustedProxies []netip.Prefix
@@ -190,6 +193,14 @@ var Options = []Option{
 			return fmt.Errorf("must be a whole number between 1 and 1000000")
 		}
 		c.PublicRateLimit = n
+		return nil
+	}},
+	{Key: "consent_rate_limit", Default: "30", Help: "consent choices the banner's endpoint accepts from one client address in 10 minutes", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return fmt.Errorf("must be a whole number between 1 and 1000000")
+		}
+		c.ConsentRateLimit = n
 		return nil
 	}},
 	{Key: "trusted_proxies", Default: "", Help: "comma-separated addresses or CIDR ranges of reverse proxies in front of Garde; from them the client address is read in X-Forwarded-For, which is ignored otherwise", set: func(c *Config, v string) error {
@@ -342,6 +353,8 @@ func (c *Config) Value(key string) string {
 		return c.FallbackRegion
 	case "public_rate_limit":
 		return strconv.Itoa(c.PublicRateLimit)
+	case "consent_rate_limit":
+		return strconv.Itoa(c.ConsentRateLimit)
 	case "trusted_proxies":
 		ps := make([]string, len(c.TrustedProxies))
 		for i, p := range c.TrustedProxies {

@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -81,6 +82,8 @@ var (
 	ErrHowAdded      = i18n.NewError("consent.error.how_added_invalid")
 	ErrSubscribedAt  = i18n.NewError("consent.error.subscribed_at_invalid")
 	ErrImportTooLong = i18n.NewError("consent.error.import_too_long", map[string]any{"Max": MaxImportBytes})
+	// ErrLineUnreadable is a line that is not CSV (a stray or unclosed quote).
+	ErrLineUnreadable = i18n.NewError("newsletter.error.line_unreadable")
 )
 
 // LineError is a refused line of an import.
@@ -91,11 +94,12 @@ type LineError struct {
 
 // ImportResult counts what an import did.
 type ImportResult struct {
-	Rows       int // lines read, header excluded
-	Subscribed int // active: kept as they are, with their consent recorded
-	ToAsk      int // passive or unknown: to ask
-	Skipped    int // already known (archived ones never come back by import)
-	Errors     []LineError
+	Rows       int         // lines read, header excluded
+	Subscribed int         // active: kept as they are, with their consent recorded
+	ToAsk      int         // passive or unknown: to ask
+	Skipped    int         // already known (archived ones never come back by import)
+	Refused    int         // bad lines
+	Errors     []LineError // the first bad lines, with why
 }
 
 func hashToken(t string) string {
@@ -107,20 +111,45 @@ func hashToken(t string) string {
 // how_added, with that header) and classifies each subscriber. Bad lines
 // are reported and skipped; the others are imported in one transaction.
 func (s *Service) ImportSubscribers(ctx context.Context, actor string, r io.Reader) (*ImportResult, error) {
-	cr := csv.NewReader(io.LimitReader(r, MaxImportBytes+1))
+	return s.importSubscribers(ctx, actor, r, false)
+}
+
+// ImportSubscribersStrict is ImportSubscribers for a person fixing a file:
+// when any line is refused nothing is written, and the result lists why.
+func (s *Service) ImportSubscribersStrict(ctx context.Context, actor string, r io.Reader) (*ImportResult, error) {
+	return s.importSubscribers(ctx, actor, r, true)
+}
+
+// subscriberLine is a good line of an imported list.
+type subscriberLine struct {
+	email, name, how string
+	at               *time.Time
+}
+
+// readSubscribers parses and checks a list; it writes nothing.
+func readSubscribers(r io.Reader, now time.Time) ([]subscriberLine, *ImportResult, error) {
+	// One byte more than allowed tells a file that is too long from one
+	// that is exactly at the limit.
+	lr := &io.LimitedReader{R: r, N: MaxImportBytes + 1}
+	// Spreadsheets set to French or Dutch save CSV with semicolons: the
+	// header line says which separator the file uses.
+	br := bufio.NewReader(lr)
+	first, _ := br.ReadString('\n')
+	cr := csv.NewReader(io.MultiReader(strings.NewReader(first), br))
+	if strings.Count(first, ";") > strings.Count(first, ",") {
+		cr.Comma = ';'
+	}
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	head, err := cr.Read()
 	if err != nil || len(head) < 4 || !slicesEqualFold(head[:4], []string{"email", "name", "subscribed_at", "how_added"}) {
-		return nil, ErrImportHeader
+		if lr.N == 0 {
+			return nil, nil, ErrImportTooLong
+		}
+		return nil, nil, ErrImportHeader
 	}
 	res := &ImportResult{}
-	now := s.now().UTC().Truncate(time.Microsecond)
-	type row struct {
-		email, name, how string
-		at               *time.Time
-	}
-	var rows []row
+	var rows []subscriberLine
 	seen := map[string]bool{}
 	for {
 		rec, err := cr.Read()
@@ -128,20 +157,25 @@ func (s *Service) ImportSubscribers(ctx context.Context, actor string, r io.Read
 			break
 		}
 		res.Rows++
-		line, _ := cr.FieldPos(0)
+		var line int
 		fail := func(e *i18n.Error) {
+			res.Refused++
 			if len(res.Errors) < maxImportErrors {
 				res.Errors = append(res.Errors, LineError{Line: line, Err: e})
 			}
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
-				fail(ErrImportHeader)
-				continue
+			if !errors.As(err, &pe) {
+				return nil, nil, err
 			}
-			return nil, ErrImportTooLong
+			// The reader has moved past the broken record: the next one
+			// is read as usual.
+			line = pe.StartLine
+			fail(ErrLineUnreadable)
+			continue
 		}
+		line, _ = cr.FieldPos(0)
 		for len(rec) < 4 {
 			rec = append(rec, "")
 		}
@@ -176,7 +210,23 @@ func (s *Service) ImportSubscribers(ctx context.Context, actor string, r io.Read
 			continue
 		}
 		seen[email] = true
-		rows = append(rows, row{email, truncate(strings.TrimSpace(rec[1]), 200), how, at})
+		rows = append(rows, subscriberLine{email, truncate(strings.TrimSpace(rec[1]), 200), how, at})
+	}
+	if lr.N == 0 {
+		// The end of the file was cut off: its last line cannot be trusted.
+		return nil, nil, ErrImportTooLong
+	}
+	return rows, res, nil
+}
+
+func (s *Service) importSubscribers(ctx context.Context, actor string, r io.Reader, strict bool) (*ImportResult, error) {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	rows, res, err := readSubscribers(r, now)
+	if err != nil {
+		return nil, err
+	}
+	if strict && res.Refused > 0 {
+		return res, nil
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		for _, r := range rows {
@@ -214,7 +264,7 @@ func (s *Service) ImportSubscribers(ctx context.Context, actor string, r io.Read
 			}
 		}
 		_, err := s.audit.Record(ctx, tx, actor, "consent.subscribers_imported", "consent_subscribers", map[string]any{
-			"rows": res.Rows, "subscribed": res.Subscribed, "to_ask": res.ToAsk, "skipped": res.Skipped, "errors": len(res.Errors)})
+			"rows": res.Rows, "subscribed": res.Subscribed, "to_ask": res.ToAsk, "skipped": res.Skipped, "errors": res.Refused})
 		return err
 	})
 	if err != nil {
