@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Runs Garde's whole test suite, the PostgreSQL and browser tests included.
+# Runs Garde's whole test suite, the PostgreSQL, MariaDB and browser tests
+# included.
 #
 # The tests start their own PostgreSQL (Debian's server binaries, initdb in a
-# temporary directory) and a headless Chromium, in which they run axe-core
-# (pinned in tests/a11y, installed with npm). When those system packages
-# are missing, this script installs them with apt-get (as root, or through
-# sudo). Extra arguments go to `go test` in place of ./... ; for example
+# temporary directory), their own MariaDB (mariadb-install-db likewise) and a
+# headless Chromium, in which they run axe-core (pinned in tests/a11y,
+# installed with npm). When those system packages are missing, this script
+# installs them with apt-get (as root, or through sudo). Extra arguments go to
+# `go test` in place of ./... ; for example
 #   scripts/test.sh -run TestAudit ./internal/audit/
-# With CI=true, tests that need PostgreSQL, Chromium or axe-core fail instead of
-# skipping when either is unavailable.
+# With CI=true, tests that need PostgreSQL, MariaDB, Chromium or axe-core fail
+# instead of skipping when either is unavailable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,7 @@ command -v go >/dev/null 2>&1 || { echo "test.sh: Go is not installed (see go.mo
 
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v mariadb-install-db >/dev/null 2>&1 || missing+=(mariadb-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # npm installs axe-core, which the accessibility tests run in Chromium.
@@ -39,6 +42,9 @@ install_packages() {
 	# theirs, so stop it rather than leave it holding memory.
 	if [[ " ${missing[*]} " == *" postgresql "* ]]; then
 		"${sudo[@]}" service postgresql stop >/dev/null 2>&1 || true
+	fi
+	if [[ " ${missing[*]} " == *" mariadb-server "* ]]; then
+		"${sudo[@]}" service mariadb stop >/dev/null 2>&1 || true
 	fi
 }
 

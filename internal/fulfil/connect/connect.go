@@ -1,5 +1,5 @@
 // Package connect opens the databases of the business's systems from
-// connection URLs (sqlite:///absolute/path.db, postgres://…) and reads
+// connection URLs (sqlite:///absolute/path.db, postgres://…, mysql://…) and reads
 // their structure.
 package connect
 
@@ -25,6 +25,8 @@ type Dialect string
 const (
 	SQLite   Dialect = "sqlite"
 	Postgres Dialect = "postgres"
+	// MySQL is MySQL or MariaDB.
+	MySQL Dialect = "mysql"
 )
 
 // Conn is an open connection to one system's database.
@@ -38,6 +40,9 @@ type Conn struct {
 	// queries for every person.
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+	// folds caches, per identity column, how it compares without regard
+	// to case (see Folding).
+	folds sync.Map
 }
 
 // maxStmts bounds the cache; past it, queries are prepared per use.
@@ -75,8 +80,10 @@ func Open(ctx context.Context, dsn string, readOnly bool) (*Conn, error) {
 		c, err = openSQLite(dsn, readOnly)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		c, err = openPostgres(dsn, readOnly)
+	case strings.HasPrefix(dsn, "mysql://"):
+		c, err = openMySQL(dsn, readOnly)
 	default:
-		return nil, fmt.Errorf("connection %q: the URL must start with sqlite:/// or postgres://", Redact(dsn))
+		return nil, fmt.Errorf("connection %q: the URL must start with sqlite:///, postgres:// or mysql://", Redact(dsn))
 	}
 	if err != nil {
 		return nil, err
@@ -114,6 +121,7 @@ func openSQLite(dsn string, readOnly bool) (*Conn, error) {
 	// connection and out of "database is locked".
 	if readOnly {
 		d.SetMaxOpenConns(4)
+		d.SetMaxIdleConns(4)
 	} else {
 		d.SetMaxOpenConns(1)
 	}
@@ -135,6 +143,9 @@ func openPostgres(dsn string, readOnly bool) (*Conn, error) {
 		return nil, err
 	}
 	d.SetMaxOpenConns(4)
+	// Idle connections are kept up to the limit: a connection closed and
+	// opened again costs a server process and the statements prepared on it.
+	d.SetMaxIdleConns(4)
 	return &Conn{DB: d, Dialect: Postgres, Location: Redact(dsn)}, nil
 }
 

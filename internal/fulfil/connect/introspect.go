@@ -30,8 +30,11 @@ type ForeignKey struct {
 // connection's current schema), with their columns, primary and foreign
 // keys. Names come back as the database spells them; the caller checks them.
 func (c *Conn) Introspect(ctx context.Context) ([]Table, error) {
-	if c.Dialect == SQLite {
+	switch c.Dialect {
+	case SQLite:
 		return c.introspectSQLite(ctx)
+	case MySQL:
+		return c.introspectMySQL(ctx)
 	}
 	return c.introspectPostgres(ctx)
 }

@@ -13,9 +13,14 @@ import (
 	"github.com/garde-privacy/garde/internal/fulfil/plan"
 	"github.com/garde-privacy/garde/internal/fulfil/shoptest"
 	"github.com/garde-privacy/garde/internal/testutil/dbtest"
+	"github.com/garde-privacy/garde/internal/testutil/mysqltest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := dbtest.Main(m)
+	mysqltest.StopShared()
+	os.Exit(code)
+}
 
 func TestGuessInThreeLanguages(t *testing.T) {
 	cases := map[string]string{
@@ -50,7 +55,7 @@ func TestGuessInThreeLanguages(t *testing.T) {
 // hand-written one: identities, keys and references come from the
 // database's own structure.
 func TestGeneratedDatasetFindsThePerson(t *testing.T) {
-	for _, dialect := range dbtest.Dialects {
+	for _, dialect := range shoptest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
 			ctx := context.Background()
 			url := shoptest.Create(t, dialect)
@@ -128,11 +133,17 @@ func TestGeneratedDatasetFindsThePerson(t *testing.T) {
 func TestConnectRefusesBadURLs(t *testing.T) {
 	ctx := context.Background()
 	for dsn, want := range map[string]string{
-		"mysql://u@h/db":                                        "must start with sqlite:/// or postgres://",
+		"mariadb://u@h/db":                                      "must start with sqlite:///, postgres:// or mysql://",
 		"sqlite://relative/shop.db":                             "give an absolute path",
 		"sqlite:///nonexistent/dir/x.db":                        "no such file",
 		"sqlite:///var/lib/shop/x.db?mode=rwc":                  "may not contain",
 		"postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=1": "cannot connect to postgres://u:xxxxx@127.0.0.1:1/db",
+		"mysql://u:hunter2@127.0.0.1:1/db":                      "cannot connect to mysql://u:xxxxx@127.0.0.1:1/db",
+		"mysql://u:hunter2@127.0.0.1:1/":                        "give the database name",
+		"mysql://u:hunter2@/db":                                 "give the host",
+		"mysql://u:hunter2@127.0.0.1/db?multiStatements=true":   `unknown parameter "multiStatements"`,
+		"mysql://u:hunter2@127.0.0.1/db?socket=run/m.sock":      "socket takes an absolute path",
+		"mysql://u:hunter2@127.0.0.1/db?tls=maybe":              "tls must be",
 	} {
 		_, err := connect.Open(ctx, dsn, true)
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -145,7 +156,7 @@ func TestConnectRefusesBadURLs(t *testing.T) {
 }
 
 func TestReadOnlyConnectionsChangeNothing(t *testing.T) {
-	for _, dialect := range dbtest.Dialects {
+	for _, dialect := range shoptest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
 			url := shoptest.Create(t, dialect)
 			conn, err := connect.Open(context.Background(), url, true)

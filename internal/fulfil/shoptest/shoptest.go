@@ -1,5 +1,5 @@
 // Package shoptest builds a small web-shop database (customers, addresses,
-// orders, order lines, support tickets) on SQLite or PostgreSQL for the
+// orders, order lines, support tickets) on SQLite, PostgreSQL or MariaDB for the
 // fulfilment tests, with people whose data sits close to each other: equal
 // ids across tables, look-alike addresses, tickets linked by email only or
 // by customer only.
@@ -8,18 +8,31 @@ package shoptest
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
 	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/fulfil/connect"
 	"github.com/garde-privacy/garde/internal/testutil/dbtest"
+	"github.com/garde-privacy/garde/internal/testutil/mysqltest"
 )
+
+// MariaDB names the shop on a MariaDB server. It is an engine of the
+// business's systems only: Garde keeps its own data on SQLite or
+// PostgreSQL. Test packages that use it call mysqltest.StopShared in
+// TestMain.
+const MariaDB db.Dialect = "mysql"
+
+// Dialects are the engines the shop is built on by the fulfilment tests.
+var Dialects = []db.Dialect{db.SQLite, db.Postgres, MariaDB}
 
 // Alice is the person the tests ask about.
 const Alice = "alice@example.com"
@@ -130,6 +143,22 @@ var schema = []string{
 	`CREATE TABLE products (sku TEXT PRIMARY KEY, title TEXT NOT NULL)`,
 }
 
+// mysqlSchema is the same shop as MySQL and MariaDB declare it: keys are
+// not TEXT there, and foreign keys are declared on the table (MySQL ignores
+// REFERENCES written on a column).
+var mysqlSchema = []string{
+	`CREATE TABLE customers (id BIGINT PRIMARY KEY, email VARCHAR(255), first_name TEXT, last_name TEXT, phone VARCHAR(32), created_at TEXT NOT NULL)`,
+	`CREATE TABLE addresses (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, street TEXT, city TEXT, postal_code TEXT,
+		FOREIGN KEY (customer_id) REFERENCES customers(id))`,
+	`CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, placed_at TEXT NOT NULL, total_cents BIGINT NOT NULL,
+		FOREIGN KEY (customer_id) REFERENCES customers(id))`,
+	`CREATE TABLE order_lines (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL, product TEXT NOT NULL, quantity BIGINT NOT NULL,
+		FOREIGN KEY (order_id) REFERENCES orders(id))`,
+	`CREATE TABLE tickets (id BIGINT PRIMARY KEY, customer_id BIGINT, email VARCHAR(255), subject TEXT, body TEXT,
+		FOREIGN KEY (customer_id) REFERENCES customers(id))`,
+	`CREATE TABLE products (sku VARCHAR(64) PRIMARY KEY, title TEXT NOT NULL)`,
+}
+
 // rows are the shop's content. Alice is customer 2; customer ids, order
 // ids and address ids overlap so that a join on the wrong column shows.
 var rows = []string{
@@ -164,23 +193,22 @@ var rows = []string{
 var Others = []string{"bob@example.com", "Bob", "Mallory", "Xavier", "Nemo", "Bobstraat", "Mallory Lane", "Bob hammer", "Xavier socks", "Bob complaint", "Lookalike"}
 
 // Create builds the shop in a new database of the dialect and returns its
-// connection URL (sqlite:///… or postgres://…).
+// connection URL (sqlite:///…, postgres://… or mysql://…).
 func Create(t testing.TB, dialect db.Dialect) string {
 	t.Helper()
-	var url, driver, dsn string
-	if dialect == db.SQLite {
-		path := filepath.Join(t.TempDir(), "shop.db")
-		url, driver, dsn = "sqlite://"+path, "sqlite", "file:"+path+"?_pragma=foreign_keys(ON)"
-	} else {
+	var url string
+	tables := schema
+	switch dialect {
+	case db.SQLite:
+		url = "sqlite://" + filepath.Join(t.TempDir(), "shop.db")
+	case MariaDB:
+		url, tables = mysqltest.URL(t), mysqlSchema
+	default:
 		url = dbtest.URL(t, db.Postgres)
-		driver, dsn = "pgx", url
 	}
-	d, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := open(t, url, "?_pragma=foreign_keys(ON)")
 	defer d.Close()
-	for _, q := range append(append([]string{}, schema...), rows...) {
+	for _, q := range append(append([]string{}, tables...), rows...) {
 		if _, err := d.ExecContext(context.Background(), q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -191,15 +219,33 @@ func Create(t testing.TB, dialect db.Dialect) string {
 // Open opens the shop database behind a URL with the plain driver.
 func Open(t testing.TB, url string) *sql.DB {
 	t.Helper()
-	driver, dsn := "pgx", url
-	if strings.HasPrefix(url, "sqlite://") {
-		driver, dsn = "sqlite", "file:"+strings.TrimPrefix(url, "sqlite://")
+	d := open(t, url, "")
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// open opens url; sqliteQuery ends the SQLite file name.
+func open(t testing.TB, url, sqliteQuery string) *sql.DB {
+	t.Helper()
+	var d *sql.DB
+	var err error
+	switch {
+	case strings.HasPrefix(url, "sqlite://"):
+		d, err = sql.Open("sqlite", "file:"+strings.TrimPrefix(url, "sqlite://")+sqliteQuery)
+	case strings.HasPrefix(url, "mysql://"):
+		var cfg *mysql.Config
+		if cfg, err = connect.MySQLConfig(url); err == nil {
+			var c driver.Connector
+			if c, err = mysql.NewConnector(cfg); err == nil {
+				d = sql.OpenDB(c)
+			}
+		}
+	default:
+		d, err = sql.Open("pgx", url)
 	}
-	d, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
 	return d
 }
 
