@@ -1,10 +1,11 @@
 // Command fulfil measures the fulfilment engine against hand-written SQL
 // fetching the same rows, in the same run, on a synthetic shop database
-// (customers, addresses, orders with lines, support tickets) in SQLite and,
-// when its server binaries are installed, PostgreSQL. It prints each
-// figure, the reference's and their ratio. Run it from the module:
+// (customers, addresses, orders with lines, support tickets) in SQLite and
+// in PostgreSQL (a throw-away server when its binaries are installed, or
+// the database given with -postgres-url). It prints each figure, the
+// reference's and their ratio. Run it from the module:
 //
-//	go run ./bench/fulfil -customers 100000
+//	go run ./bench/fulfil -customers 1000000 -orders 10 -dir DIR -postgres-url URL
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -27,6 +29,10 @@ type options struct {
 	grow      []int
 	pg        bool
 	sqlite    bool
+	// dir keeps the SQLite shop between runs; pgURL is a PostgreSQL
+	// database to use instead of a throw-away server.
+	dir   string
+	pgURL string
 }
 
 type figure struct {
@@ -45,6 +51,9 @@ func main() {
 	flag.StringVar(&grow, "grow", "10,1000,100000", "orders of the person whose memory is measured, comma-separated")
 	flag.BoolVar(&o.pg, "postgres", true, "measure on PostgreSQL when its server binaries are installed")
 	flag.BoolVar(&o.sqlite, "sqlite", true, "measure on SQLite")
+	flag.StringVar(&o.dir, "dir", "", "build the SQLite shop in this directory and keep it for the next run of the same size (default: a temporary directory, removed)")
+	flag.StringVar(&o.pgURL, "postgres-url", "", "measure on this PostgreSQL database (the shop is built there, or kept when a run of the same size built it) instead of a throw-away server")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
 	flag.Parse()
 	for _, s := range strings.Split(grow, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -57,6 +66,18 @@ func main() {
 	if o.customers < 10 || o.orders < 1 || o.requests < 1 || o.workers < 1 {
 		fmt.Fprintln(os.Stderr, "bench/fulfil: -customers at least 10, -orders, -requests and -workers at least 1")
 		os.Exit(2)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/fulfil:", err)
+			os.Exit(2)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/fulfil:", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	figs, err := run(context.Background(), o)
 	print(o, figs)
@@ -82,9 +103,21 @@ func run(ctx context.Context, o options) ([]figure, error) {
 	}
 	for _, dialect := range targets {
 		var url string
-		if dialect == "sqlite" {
+		switch {
+		case dialect == "sqlite" && o.dir != "":
+			dir, err := filepath.Abs(o.dir)
+			if err != nil {
+				return figs, err
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return figs, err
+			}
+			url = "sqlite://" + filepath.Join(dir, "shop.db")
+		case dialect == "sqlite":
 			url = "sqlite://" + filepath.Join(tmp, "shop.db")
-		} else {
+		case o.pgURL != "":
+			url = o.pgURL
+		default:
 			u, stop, err := startPostgres()
 			if err != nil {
 				progress("PostgreSQL skipped: " + err.Error())

@@ -50,13 +50,20 @@ type bench struct {
 	set     *dataset.Set
 	queries []*sql.Stmt
 	tmp     string
+	// url and driver, dsn open the shop afresh: the engine's connection
+	// URL, and the reference's driver settings.
+	url, driver, dsn string
 }
 
 func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure, error) {
 	b := &bench{dialect: dialect, pg: dialect == "postgres", tmp: tmp}
 	driver, dsn := "pgx", url
 	if !b.pg {
-		driver, dsn = "sqlite", "file:"+strings.TrimPrefix(url, "sqlite://")+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)"
+		path := strings.TrimPrefix(url, "sqlite://")
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)"
+		if err := buildSQLite(ctx, path, o); err != nil {
+			return nil, err
+		}
 	}
 	raw, err := sql.Open(driver, dsn)
 	if err != nil {
@@ -64,17 +71,20 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 	}
 	defer raw.Close()
 	b.raw = raw
-	progress(fmt.Sprintf("%s: building the shop (%d customers)", dialect, o.customers))
-	start := time.Now()
-	if err := fill(ctx, raw, b.pg, o.customers, o.orders); err != nil {
+	b.url, b.driver, b.dsn = url, driver, dsn
+	if b.pg {
+		if err := buildPostgres(ctx, raw, o); err != nil {
+			return nil, err
+		}
+	}
+	if err := dropHeavy(ctx, raw); err != nil {
 		return nil, err
 	}
-	progress(fmt.Sprintf("%s: built in %s", dialect, time.Since(start).Round(time.Millisecond)))
 	heavy := map[int][2]string{}
 	for j, k := range o.grow {
 		var pair [2]string
 		for h := 0; h < 2; h++ {
-			email, err := addHeavy(ctx, raw, b.pg, int64(j*2+h+1)*1_000_000_000, k, h)
+			email, err := addHeavy(ctx, raw, b.pg, int64(j*2+h+1)*heavyBase, k, h)
 			if err != nil {
 				return nil, err
 			}
@@ -87,7 +97,10 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 	if b.pg {
 		raw.ExecContext(ctx, "ANALYZE")
 	}
+	// Both sides get the same pool: as many connections, kept idle, as
+	// there are workers.
 	raw.SetMaxOpenConns(o.workers)
+	raw.SetMaxIdleConns(o.workers)
 	for _, q := range reference {
 		if b.pg {
 			q = rebindDollar(q)
@@ -103,6 +116,8 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 		return nil, err
 	}
 	defer b.conn.Close()
+	b.conn.DB.SetMaxOpenConns(o.workers)
+	b.conn.DB.SetMaxIdleConns(o.workers)
 	ds, err := dataset.Parse("shop.yaml", []byte(shoptest.Dataset))
 	if err != nil {
 		return nil, err
@@ -112,6 +127,7 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 	}
 
 	var figs []figure
+	progress(dialect + ": measuring")
 	// The same rows: both find the same number for a sample of people.
 	for i := 0; i < 20; i++ {
 		email := fmt.Sprintf("c%d@example.com", rand.IntN(o.customers)+1)
@@ -130,8 +146,10 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 	// One request: each side reads its own people, turn about, so that
 	// neither finds the pages the other just read and both see the cache
 	// warm up alike.
-	const samples = 300
-	var engSum, refSum time.Duration
+	// Medians, not means: on a shared machine a pause of the scheduler
+	// lands on one side or the other and would weigh on the mean.
+	const samples = 1000
+	var engT, refT []float64
 	for i := 0; i < samples; i++ {
 		t0 := time.Now()
 		if _, err := b.engine(ctx, fmt.Sprintf("c%d@example.com", rand.IntN(o.customers)+1)); err != nil {
@@ -141,12 +159,30 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 		if _, err := b.reference(ctx, fmt.Sprintf("c%d@example.com", rand.IntN(o.customers)+1)); err != nil {
 			return figs, err
 		}
-		engSum += t1.Sub(t0)
-		refSum += time.Since(t1)
+		engT = append(engT, ms(t1.Sub(t0)))
+		refT = append(refT, ms(time.Since(t1)))
 	}
-	engOne, refOne := ms(engSum)/samples, ms(refSum)/samples
+	engOne, refOne := median(engT), median(refT)
 	figs = append(figs, figure{name: dialect + ": one access request (plan + reads)", unit: "ms", value: engOne, ref: refOne,
-		note: fmt.Sprintf("mean over %d random people per side; reference: 5 hand-written prepared queries with joins fetching the same rows", samples)})
+		note: fmt.Sprintf("median over %d random people per side, taken in turns; reference: 5 hand-written prepared queries with joins fetching the same rows", samples)})
+
+	// On a new connection, as the server runs a task: the connection set-up
+	// and the statements prepared on it count.
+	engT, refT = engT[:0], refT[:0]
+	for i := 0; i < 100; i++ {
+		t0 := time.Now()
+		if err := b.engineCold(ctx, fmt.Sprintf("c%d@example.com", rand.IntN(o.customers)+1)); err != nil {
+			return figs, err
+		}
+		t1 := time.Now()
+		if err := b.referenceCold(ctx, fmt.Sprintf("c%d@example.com", rand.IntN(o.customers)+1)); err != nil {
+			return figs, err
+		}
+		engT = append(engT, ms(t1.Sub(t0)))
+		refT = append(refT, ms(time.Since(t1)))
+	}
+	figs = append(figs, figure{name: dialect + ": one access request on a new connection", unit: "ms", value: median(engT), ref: median(refT),
+		note: "median of 100 per side, in turns; engine: connection opened (and pinged), plan, reads, closed; reference: the driver opens a connection for the same 5 hand-written queries, then closes it"})
 
 	// End to end with the package written and zipped.
 	var pkg []float64
@@ -161,8 +197,9 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 	figs = append(figs, figure{name: dialect + ": one access request, zip written", unit: "ms", value: median(pkg), ref: refOne,
 		note: "median of 50; data.json, 5 CSV files and summary.html written, synced and zipped; reference as above (reads only)"})
 
-	// Throughput.
-	rate := func(f func(string) error) (float64, error) {
+	// Throughput: the requests in four rounds per side, taken in turns, so
+	// that a busy moment of the machine does not fall on one side only.
+	round := func(f func(string) error, n int) (time.Duration, error) {
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		var firstErr atomic.Value
@@ -171,7 +208,7 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for next.Add(1) <= int64(o.requests) {
+				for next.Add(1) <= int64(n) {
 					if err := f(fmt.Sprintf("c%d@example.com", rand.IntN(o.customers)+1)); err != nil {
 						firstErr.CompareAndSwap(nil, err)
 						return
@@ -183,18 +220,54 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 		if err, _ := firstErr.Load().(error); err != nil {
 			return 0, err
 		}
-		return float64(o.requests) / time.Since(t0).Seconds(), nil
+		return time.Since(t0), nil
 	}
-	er, err := rate(func(e string) error { _, err := b.engine(ctx, e); return err })
-	if err != nil {
-		return figs, err
+	var engTook, refTook time.Duration
+	for r := 0; r < 4; r++ {
+		n := o.requests/4 + min(1, max(0, o.requests%4-r))
+		d, err := round(func(e string) error { _, err := b.engine(ctx, e); return err }, n)
+		if err != nil {
+			return figs, err
+		}
+		engTook += d
+		if d, err = round(func(e string) error { _, err := b.reference(ctx, e); return err }, n); err != nil {
+			return figs, err
+		}
+		refTook += d
 	}
-	rr, err := rate(func(e string) error { _, err := b.reference(ctx, e); return err })
-	if err != nil {
-		return figs, err
-	}
+	er, rr := float64(o.requests)/engTook.Seconds(), float64(o.requests)/refTook.Seconds()
 	figs = append(figs, figure{name: fmt.Sprintf("%s: %d access requests, %d at a time", dialect, o.requests, o.workers), unit: "req/s", value: er, ref: rr,
-		note: "higher is better for both"})
+		note: "in four rounds per side, taken in turns; higher is better for both"})
+
+	// Time as one person's rows grow: the reads only, after one untimed
+	// read of the engine; the median of three turns per side.
+	rowsOf := map[int]int64{}
+	for _, k := range o.grow {
+		want, err := b.engine(ctx, heavy[k][0])
+		if err != nil {
+			return figs, err
+		}
+		var engK, refK []float64
+		for turn := 0; turn < 3; turn++ {
+			t0 := time.Now()
+			got, err := b.reference(ctx, heavy[k][0])
+			if err != nil {
+				return figs, err
+			}
+			refK = append(refK, ms(time.Since(t0)))
+			if got != want {
+				return figs, fmt.Errorf("%s: the engine found %d rows, the hand-written SQL %d", heavy[k][0], want, got)
+			}
+			t0 = time.Now()
+			if _, err := b.engine(ctx, heavy[k][0]); err != nil {
+				return figs, err
+			}
+			engK = append(engK, ms(time.Since(t0)))
+		}
+		rowsOf[k] = want
+		figs = append(figs, figure{name: fmt.Sprintf("%s: access reads, person with %d orders (%d rows)", dialect, k, want), unit: "ms", value: median(engK), ref: median(refK),
+			note: "median of 3 reads per side, in turns, after a first untimed read; reference: the 5 hand-written queries"})
+	}
 
 	// Memory as one person's rows grow; the reference is the smallest person.
 	var base float64
@@ -207,7 +280,7 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 		if base == 0 {
 			base = max(mib, floorMiB)
 		}
-		figs = append(figs, figure{name: fmt.Sprintf("%s: access live heap, person with %d orders (%d rows)", dialect, k, 2*k+3), unit: "MiB", value: mib, ref: base,
+		figs = append(figs, figure{name: fmt.Sprintf("%s: access live heap, person with %d orders (%d rows)", dialect, k, rowsOf[k]), unit: "MiB", value: mib, ref: base,
 			note: fmt.Sprintf("package written; reference: the same for %d orders (at least %.0f MiB: below, no collection may happen to measure)", o.grow[0], floorMiB)})
 	}
 
@@ -242,7 +315,7 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 		}
 		refTook := time.Since(t0)
 		figs = append(figs, figure{name: fmt.Sprintf("%s: erasure, person with %d orders", dialect, k), unit: "ms", value: ms(took), ref: ms(refTook),
-			note: "engine: rows read, then updated/deleted one by one by primary key in one transaction; reference: set-based UPDATE/DELETE by join"})
+			note: "engine: rows read, then updated one by one and deleted in batches by primary key, in one transaction; reference: set-based UPDATE/DELETE by join"})
 		mib := float64(peak) / (1 << 20)
 		if base == 0 {
 			base = max(mib, floorMiB)
@@ -251,6 +324,59 @@ func measure(ctx context.Context, o options, dialect, url, tmp string) ([]figure
 			note: fmt.Sprintf("reference: the same for %d orders (at least %.0f MiB)", o.grow[0], floorMiB)})
 	}
 	return figs, nil
+}
+
+// buildSQLite builds the shop in the file at path, or keeps the one there
+// when it has the size asked for.
+func buildSQLite(ctx context.Context, path string, o options) error {
+	if _, err := os.Stat(path); err == nil {
+		d, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+		if err != nil {
+			return err
+		}
+		ok := built(ctx, d, o.customers, o.orders)
+		d.Close()
+		if ok {
+			progress("sqlite: using the shop already built in " + path)
+			return nil
+		}
+		for _, f := range []string{path, path + "-wal", path + "-shm"} {
+			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	d, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	progress(fmt.Sprintf("sqlite: building the shop in %s (%d customers, %d orders)", path, o.customers, o.customers*o.orders))
+	t0 := time.Now()
+	if err := fill(ctx, d, false, o.customers, o.orders); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("sqlite: built in %s", time.Since(t0).Round(time.Millisecond)))
+	return nil
+}
+
+// buildPostgres builds the shop in the database of d, or keeps the one
+// there when it has the size asked for.
+func buildPostgres(ctx context.Context, d *sql.DB, o options) error {
+	if built(ctx, d, o.customers, o.orders) {
+		progress("postgres: using the shop already built")
+		return nil
+	}
+	if _, err := d.ExecContext(ctx, "DROP TABLE IF EXISTS bench_shop, tickets, order_lines, orders, addresses, customers"); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("postgres: building the shop (%d customers, %d orders)", o.customers, o.customers*o.orders))
+	t0 := time.Now()
+	if err := fill(ctx, d, true, o.customers, o.orders); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("postgres: built in %s", time.Since(t0).Round(time.Millisecond)))
+	return nil
 }
 
 // engine runs a plan and the reads for one email, counting rows.
@@ -270,6 +396,48 @@ func (b *bench) engine(ctx context.Context, email string) (int64, error) {
 	return n, nil
 }
 
+// engineCold is engine on a connection opened for the one request.
+func (b *bench) engineCold(ctx context.Context, email string) error {
+	conn, err := connect.Open(ctx, b.url, true)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	p, err := plan.Build(b.set, []plan.Identity{{Key: "email", Value: email}})
+	if err != nil {
+		return err
+	}
+	_, err = access.Run(ctx, p, map[string]*connect.Conn{"shop": conn}, access.Counter{})
+	return err
+}
+
+// referenceCold runs the reference's queries on a connection opened for
+// them.
+func (b *bench) referenceCold(ctx context.Context, email string) error {
+	d, err := sql.Open(b.driver, b.dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	for i, q := range reference {
+		if b.pg {
+			q = rebindDollar(q)
+		}
+		args := []any{email}
+		if i == 1 {
+			args = append(args, email)
+		}
+		rows, err := d.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if _, err := scanAll(rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (b *bench) reference(ctx context.Context, email string) (int64, error) {
 	var n int64
 	for i, st := range b.queries {
@@ -281,25 +449,36 @@ func (b *bench) reference(ctx context.Context, email string) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for j := range vals {
-			ptrs[j] = &vals[j]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return 0, err
-			}
-			n++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		k, err := scanAll(rows)
+		if err != nil {
 			return 0, err
 		}
+		n += k
 	}
 	return n, nil
+}
+
+// scanAll reads every row into values of any type, as the engine does, and
+// closes rows.
+func scanAll(rows *sql.Rows) (int64, error) {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for j := range vals {
+		ptrs[j] = &vals[j]
+	}
+	var n int64
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, rows.Err()
 }
 
 // pack writes a whole access package for email and removes it.

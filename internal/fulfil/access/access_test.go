@@ -21,9 +21,14 @@ import (
 	"github.com/garde-privacy/garde/internal/fulfil/shoptest"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/testutil/dbtest"
+	"github.com/garde-privacy/garde/internal/testutil/mysqltest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := dbtest.Main(m)
+	mysqltest.StopShared()
+	os.Exit(code)
+}
 
 func shopPlan(t *testing.T, ids ...plan.Identity) *plan.Plan {
 	t.Helper()
@@ -67,7 +72,7 @@ func readZip(t *testing.T, path string) map[string][]byte {
 }
 
 func TestAccessReturnsExactlyThePersonsRows(t *testing.T) {
-	for _, dialect := range dbtest.Dialects {
+	for _, dialect := range shoptest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
 			ctx := context.Background()
 			url := shoptest.Create(t, dialect)

@@ -14,6 +14,10 @@ import (
 // orders costs their ids, not 100,000 interface values.
 type keySets struct {
 	fields map[*dataset.Field]*keyList
+	// inSQL holds, per collection read, the conditions that select its
+	// rows by the identities and by the other collections of the same
+	// database in SQL (see subquery).
+	inSQL map[*dataset.Collection][]cond
 }
 
 type keyList struct {
@@ -24,7 +28,7 @@ type keyList struct {
 }
 
 func newKeySets() *keySets {
-	return &keySets{fields: map[*dataset.Field]*keyList{}}
+	return &keySets{fields: map[*dataset.Field]*keyList{}, inSQL: map[*dataset.Collection][]cond{}}
 }
 
 func (k *keySets) add(f *dataset.Field, v any) {
@@ -66,6 +70,9 @@ func (k *keySets) arg(d connect.Dialect, f *dataset.Field) (any, error) {
 			b, err := json.Marshal(l.ints)
 			return string(b), err
 		}
+		if d == connect.MySQL {
+			return connect.MySQLInts(l.ints)
+		}
 		return l.ints, nil
 	}
 	vals := make([]any, 0, len(l.ints)+len(l.other))
@@ -76,12 +83,16 @@ func (k *keySets) arg(d connect.Dialect, f *dataset.Field) (any, error) {
 }
 
 // ListArg turns values into one bind parameter: a JSON array for SQLite's
-// json_each, a typed array for PostgreSQL's = ANY. One parameter whatever
+// json_each and for MySQL's JSON_TABLE (a connect.MySQLList), a typed
+// array for PostgreSQL's = ANY. One parameter whatever
 // the number of values keeps clear of the engines' parameter limits.
 func ListArg(d connect.Dialect, vals []any) (any, error) {
 	if d == connect.SQLite {
 		b, err := json.Marshal(vals)
 		return string(b), err
+	}
+	if d == connect.MySQL {
+		return connect.NewMySQLList(vals)
 	}
 	switch vals[0].(type) {
 	case int64:
@@ -120,4 +131,29 @@ func ListArg(d connect.Dialect, vals []any) (any, error) {
 		out[i] = fmt.Sprint(v)
 	}
 	return out, nil
+}
+
+// count is the number of distinct values found for f.
+func (k *keySets) count(f *dataset.Field) int {
+	l := k.fields[f]
+	if l == nil {
+		return 0
+	}
+	return len(l.ints) + len(l.other)
+}
+
+// padded returns the values found for f, repeated at the end up to n: a
+// short list goes into "IN (?, ?, …)" of a fixed size, so that a handful of
+// statement texts serve every person.
+func (k *keySets) padded(f *dataset.Field, n int) []any {
+	l := k.fields[f]
+	out := make([]any, 0, n)
+	for _, v := range l.ints {
+		out = append(out, v)
+	}
+	out = append(out, l.other...)
+	for len(out) < n {
+		out = append(out, out[len(out)-1])
+	}
+	return out
 }

@@ -32,6 +32,11 @@ type Package struct {
 	first  bool // no row written yet in the current JSON array
 	anyCol bool // a collection has been written to the JSON document
 	done   []written
+	// keys are the current collection's field names as JSON, encoded once
+	// rather than for every row.
+	keys [][]byte
+	rec  []string
+	buf  []byte
 }
 
 // written is a collection already in the package.
@@ -66,9 +71,13 @@ func (p *Package) Begin(s *plan.Step) error {
 	}
 	p.csvf, p.cw = f, csv.NewWriter(bufio.NewWriter(f))
 	header := make([]string, len(s.Read))
+	p.keys = make([][]byte, len(s.Read))
 	for i, f := range s.Read {
 		header[i] = f.Name
+		k, _ := json.Marshal(f.Name)
+		p.keys[i] = append(k, ": "...)
 	}
+	p.rec = make([]string, len(s.Read))
 	if err := p.cw.Write(header); err != nil {
 		return err
 	}
@@ -91,23 +100,30 @@ func (p *Package) Row(s *plan.Step, values []any) error {
 	}
 	p.first = false
 	p.jw.WriteString("\n    {")
-	rec := make([]string, len(values))
 	for i, v := range values {
 		if i > 0 {
 			p.jw.WriteString(", ")
 		}
-		k, _ := json.Marshal(s.Read[i].Name)
-		p.jw.Write(k)
-		p.jw.WriteString(": ")
-		b, err := json.Marshal(jsonValue(v))
-		if err != nil {
-			return err
+		p.jw.Write(p.keys[i])
+		// Whole numbers and NULL, the most common values, skip the
+		// reflection of json.Marshal.
+		switch x := v.(type) {
+		case nil:
+			p.jw.WriteString("null")
+		case int64:
+			p.buf = strconv.AppendInt(p.buf[:0], x, 10)
+			p.jw.Write(p.buf)
+		default:
+			b, err := json.Marshal(jsonValue(v))
+			if err != nil {
+				return err
+			}
+			p.jw.Write(b)
 		}
-		p.jw.Write(b)
-		rec[i] = cell(v)
+		p.rec[i] = cell(v)
 	}
 	p.jw.WriteString("}")
-	return p.cw.Write(rec)
+	return p.cw.Write(p.rec)
 }
 
 // End closes the collection's CSV file and JSON array.

@@ -65,7 +65,7 @@ func CheckConnections(p *plan.Plan, conns map[string]*connect.Conn) error {
 }
 
 func runStep(ctx context.Context, p *plan.Plan, s *plan.Step, conn *connect.Conn, found *keySets, sink Sink) (int64, error) {
-	q, args, ok, err := selectQuery(conn, s, found)
+	q, args, ok, err := selectQuery(ctx, conn, s, found)
 	if err != nil {
 		return 0, err
 	}
@@ -134,20 +134,37 @@ func table(c *dataset.Collection) string {
 // its own branch of a UNION ALL, which uses that condition's index, and
 // leaves out the rows an earlier branch returned ("IS NOT TRUE" keeps rows
 // where an earlier condition is NULL), so no row comes twice.
-func selectQuery(conn *connect.Conn, s *plan.Step, found *keySets) (q string, args []any, ok bool, err error) {
-	type cond struct {
-		sql string
-		arg any
-	}
-	var conds []cond
+func selectQuery(ctx context.Context, conn *connect.Conn, s *plan.Step, found *keySets) (q string, args []any, ok bool, err error) {
+	// conds read the rows; inSQL are the same conditions with the values
+	// of collections of the same database replaced by subqueries, for later
+	// collections to select by (see subquery).
+	var conds, inSQL []cond
 	for _, sd := range s.Seeds {
-		v, err := identityValue(sd)
+		c, err := seedCond(ctx, conn, sd)
 		if err != nil {
 			return "", nil, false, err
 		}
-		conds = append(conds, cond{dataset.Quote(sd.Field.Name) + " = ?", v})
+		conds = append(conds, c)
+		inSQL = append(inSQL, c)
 	}
 	for _, in := range s.Inputs {
+		if found.count(in.From) == 0 {
+			continue
+		}
+		sub, same := subquery(s, in, found)
+		if c, ok := shortList(in, found); ok {
+			conds = append(conds, c)
+			if same {
+				c = sub
+			}
+			inSQL = append(inSQL, c)
+			continue
+		}
+		if same {
+			conds = append(conds, sub)
+			inSQL = append(inSQL, sub)
+			continue
+		}
 		arg, err := found.arg(conn.Dialect, in.From)
 		if err != nil {
 			return "", nil, false, err
@@ -156,14 +173,18 @@ func selectQuery(conn *connect.Conn, s *plan.Step, found *keySets) (q string, ar
 			continue
 		}
 		if conn.Dialect == connect.Postgres {
-			conds = append(conds, cond{dataset.Quote(in.Field.Name) + " = ANY(?)", arg})
+			conds = append(conds, cond{dataset.Quote(in.Field.Name) + " = ANY(?)", []any{arg}})
+		} else if l, ok := arg.(connect.MySQLList); ok {
+			conds = append(conds, cond{l.In(dataset.Quote(in.Field.Name)), []any{arg}})
 		} else {
-			conds = append(conds, cond{dataset.Quote(in.Field.Name) + " IN (SELECT value FROM json_each(?))", arg})
+			conds = append(conds, cond{dataset.Quote(in.Field.Name) + " IN (SELECT value FROM json_each(?))", []any{arg}})
 		}
+		inSQL = append(inSQL, conds[len(conds)-1])
 	}
 	if len(conds) == 0 {
 		return "", nil, false, nil
 	}
+	found.inSQL[s.Collection] = inSQL
 	cols := make([]string, len(s.Read))
 	for i, f := range s.Read {
 		cols[i] = dataset.Quote(f.Name)
@@ -172,12 +193,12 @@ func selectQuery(conn *connect.Conn, s *plan.Step, found *keySets) (q string, ar
 	var branches []string
 	for i, c := range conds {
 		b := head + c.sql
-		args = append(args, c.arg)
+		args = append(args, c.args...)
 		if i > 0 {
 			var prev []string
 			for _, p := range conds[:i] {
 				prev = append(prev, p.sql)
-				args = append(args, p.arg)
+				args = append(args, p.args...)
 			}
 			b += " AND (" + strings.Join(prev, " OR ") + ") IS NOT TRUE"
 		}

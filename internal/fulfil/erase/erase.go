@@ -231,6 +231,9 @@ func deleteBatches(ctx context.Context, tx *sql.Tx, conn *connect.Conn, c *Colle
 		if err != nil {
 			return err
 		}
+		if l, ok := arg.(connect.MySQLList); ok {
+			q = "DELETE FROM " + tbl + " WHERE " + l.In(pk)
+		}
 		res, err := tx.ExecContext(ctx, q, arg)
 		if err != nil {
 			return err

@@ -18,9 +18,14 @@ import (
 	"github.com/garde-privacy/garde/internal/fulfil/plan"
 	"github.com/garde-privacy/garde/internal/fulfil/shoptest"
 	"github.com/garde-privacy/garde/internal/testutil/dbtest"
+	"github.com/garde-privacy/garde/internal/testutil/mysqltest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := dbtest.Main(m)
+	mysqltest.StopShared()
+	os.Exit(code)
+}
 
 var key = []byte("0123456789abcdef0123456789abcdef")
 
@@ -86,7 +91,7 @@ func ids(rows [][]any) []int64 {
 }
 
 func TestErasureChangesExactlyThePlannedFields(t *testing.T) {
-	for _, dialect := range dbtest.Dialects {
+	for _, dialect := range shoptest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
 			ctx := context.Background()
 			url := shoptest.Create(t, dialect)
@@ -244,7 +249,7 @@ func mapsEqual(a, b map[string]string) bool {
 
 // A change the database refuses rolls the whole system back.
 func TestFailedErasureRollsBackTheSystem(t *testing.T) {
-	for _, dialect := range dbtest.Dialects {
+	for _, dialect := range shoptest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
 			ctx := context.Background()
 			url := shoptest.Create(t, dialect)

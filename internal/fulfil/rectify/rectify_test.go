@@ -14,9 +14,14 @@ import (
 	"github.com/garde-privacy/garde/internal/fulfil/rectify"
 	"github.com/garde-privacy/garde/internal/fulfil/shoptest"
 	"github.com/garde-privacy/garde/internal/testutil/dbtest"
+	"github.com/garde-privacy/garde/internal/testutil/mysqltest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := dbtest.Main(m)
+	mysqltest.StopShared()
+	os.Exit(code)
+}
 
 func shop(t *testing.T) *dataset.Set {
 	t.Helper()
@@ -32,7 +37,7 @@ func shop(t *testing.T) *dataset.Set {
 }
 
 func TestRectifySetsTheFieldsOfThePersonsRowsOnly(t *testing.T) {
-	for _, dialect := range dbtest.Dialects {
+	for _, dialect := range shoptest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
 			ctx := context.Background()
 			url := shoptest.Create(t, dialect)
