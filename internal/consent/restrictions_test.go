@@ -1,11 +1,14 @@
 package consent
 
 import (
+	"bytes"
 	"log/slog"
+	"slices"
 	"testing"
 
 	"github.com/garde-privacy/garde/internal/audit"
 	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/fulfil/suppress"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/jobs"
 	"github.com/garde-privacy/garde/internal/mail"
@@ -16,8 +19,9 @@ import (
 )
 
 // TestCheckHonoursRequests: a person who objected, or asked for
-// restriction, by a request they confirmed is refused by the check even
-// where the ledger says granted; an unconfirmed request changes nothing.
+// restriction, by a request they confirmed is on the suppression list and
+// refused by the check even where the ledger says granted; an unconfirmed
+// request changes nothing.
 func TestCheckHonoursRequests(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		ctx := t.Context()
@@ -30,7 +34,11 @@ func TestCheckHonoursRequests(t *testing.T) {
 		if err := q.Build(jobs.Options{}); err != nil {
 			t.Fatal(err)
 		}
-		s := NewService(Deps{DB: d, Audit: al, Restrictions: RequestRestrictions{Requests: rs}})
+		list, err := suppress.New(suppress.Deps{DB: d, Audit: al, Requests: rs, Key: bytes.Repeat([]byte{7}, 32)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := NewService(Deps{DB: d, Audit: al, Restrictions: ListRestrictions{List: list}})
 		submit := func(email string, typ requests.Type, verified bool) {
 			t.Helper()
 			if _, err := rs.Submit(ctx, requests.SubmitInput{Email: email, Name: "Jo", Subject: "Stop", Type: typ,
@@ -66,4 +74,30 @@ func TestCheckHonoursRequests(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSuppressPurposesAreTheLedgers: the purposes the suppression list
+// offers and stops by default are purposes the ledger knows, so a stopped
+// purpose always matches what the check is asked about.
+func TestSuppressPurposesAreTheLedgers(t *testing.T) {
+	known := append(slices.Clone(DefaultPurposes), Newsletter, Sensitive)
+	for _, p := range suppress.KnownPurposes {
+		if !slices.Contains(known, Purpose(p)) {
+			t.Errorf("suppress offers %q, unknown to the ledger", p)
+		}
+	}
+	for _, typ := range []requests.Type{requests.TypeObjection, requests.TypeOptOutSale, requests.TypeLimitSensitive} {
+		ps, ok := suppress.DefaultPurposes(typ)
+		if !ok || len(ps) == 0 {
+			t.Errorf("%s stops nothing", typ)
+		}
+		for _, p := range ps {
+			if !slices.Contains(known, Purpose(p)) {
+				t.Errorf("%s stops %q, unknown to the ledger", typ, p)
+			}
+		}
+	}
+	if !slices.Contains(OptOutPurposes, SaleSharing) || Necessary != suppress.Necessary {
+		t.Error("the ledger's opt-out or necessary purpose changed")
+	}
 }

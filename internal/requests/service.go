@@ -105,6 +105,7 @@ type Service struct {
 	staffLang      i18n.Lang
 	box            *secrets.Box
 	automatic      AutomaticTasks // runs automatic systems' tasks; nil leaves them waiting
+	stateHook      StateHook      // hears of state changes (the suppression list); nil: none
 
 	keyMu   sync.Mutex
 	derived *keys
@@ -235,6 +236,11 @@ func (s *Service) move(ctx context.Context, tx *db.Tx, r *Request, to State, act
 	details["from"], details["to"] = string(from), string(to)
 	if err := s.record(ctx, tx, actor, "request.state_changed", r, details); err != nil {
 		return err
+	}
+	if s.stateHook != nil {
+		if err := s.stateHook.StateChanged(ctx, tx, r, from, actor); err != nil {
+			return err
+		}
 	}
 	return s.hooks.Emit(ctx, tx, webhooks.EventRequestStateChanged, change(r, from))
 }
