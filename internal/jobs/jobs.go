@@ -5,6 +5,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -17,12 +18,20 @@ import (
 	"github.com/garde-privacy/garde/internal/db"
 )
 
+// defaultJobTimeout bounds a job whose worker sets no timeout of its own.
+const defaultJobTimeout = 5 * time.Minute
+
 // Queue wraps the River client of one Garde instance.
 type Queue struct {
 	db      *db.DB
 	workers *river.Workers
 	client  *river.Client[*sql.Tx]
 	log     *slog.Logger
+	// longest is the longest timeout of the registered workers.
+	longest        time.Duration
+	working        bool
+	rescueInterval time.Duration
+	live           *liveness
 }
 
 // New returns a queue whose workers can be registered with Register before Build.
@@ -33,6 +42,10 @@ func New(d *db.DB, log *slog.Logger) *Queue {
 // Register adds a worker. It must be called before Build.
 func Register[T river.JobArgs](q *Queue, w river.Worker[T]) {
 	river.AddWorker(q.workers, w)
+	// Garde's workers set one timeout per kind, whatever the job.
+	if t := w.Timeout(&river.Job[T]{JobRow: &rivertype.JobRow{}}); t > q.longest {
+		q.longest = t
+	}
 }
 
 // Options tune the client.
@@ -46,6 +59,9 @@ type Options struct {
 	// Periodic jobs run on the elected leader only, so once across
 	// instances sharing a database.
 	Periodic []*river.PeriodicJob
+	// RescueInterval is how often a PostgreSQL instance retries the jobs
+	// left running by instances that died (see rescue.go); a minute when 0.
+	RescueInterval time.Duration
 }
 
 // Build creates the River client. Jobs can be inserted from then on.
@@ -53,8 +69,13 @@ func (q *Queue) Build(opts Options) error {
 	cfg := &river.Config{
 		Logger:     q.log,
 		Workers:    q.workers,
-		JobTimeout: 5 * time.Minute,
+		JobTimeout: defaultJobTimeout,
+		// River's time-based rescue is the fallback of rescue.go: a job
+		// running longer than any worker may is certainly stuck.
+		RescueStuckJobsAfter: max(q.longest, defaultJobTimeout) + rescueMargin,
 	}
+	q.working = opts.Workers > 0
+	q.rescueInterval = cmp.Or(opts.RescueInterval, defaultRescueInterval)
 	if opts.Workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
 		cfg.PeriodicJobs = opts.Periodic
@@ -76,7 +97,21 @@ func (q *Queue) Start(ctx context.Context) error {
 	if q.client == nil {
 		return fmt.Errorf("jobs: Start before Build")
 	}
-	return q.client.Start(ctx)
+	if q.working && q.live == nil {
+		if err := q.holdLiveness(ctx); err != nil {
+			return err
+		}
+		if _, err := q.rescueOrphans(ctx); err != nil {
+			q.releaseLiveness()
+			return err
+		}
+	}
+	if err := q.client.Start(ctx); err != nil {
+		q.releaseLiveness()
+		return err
+	}
+	q.watchOrphans()
+	return nil
 }
 
 // Stop waits for running jobs to finish, then stops.
@@ -84,7 +119,9 @@ func (q *Queue) Stop(ctx context.Context) error {
 	if q.client == nil {
 		return nil
 	}
-	return q.client.Stop(ctx)
+	err := q.client.Stop(ctx)
+	q.releaseLiveness()
+	return err
 }
 
 // InsertTx enqueues a job in the caller's transaction.

@@ -34,6 +34,9 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 				if err != nil {
 					return err
 				}
+				if err := s.purgeIdentities(ctx, tx, id); err != nil {
+					return err
+				}
 				done, err := s.store.PurgeRequest(ctx, tx, id, s.now())
 				if err != nil || !done {
 					return err

@@ -37,6 +37,8 @@ type StatusView struct {
 	// runs; HasDownload says there is at least one.
 	Downloads   []DeliveredFile
 	HasDownload bool
+	// Identities are the ones an agent added (identities.go).
+	Identities []Identity
 }
 
 // StatusMessage is one entry of the person's view of the timeline.
@@ -91,6 +93,9 @@ func (s *Service) Status(ctx context.Context, token string) (*StatusView, error)
 		return nil, err
 	}
 	v.HasDownload = len(v.Downloads) > 0
+	if v.Identities, err = s.identities(ctx, s.db, r.ID); err != nil {
+		return nil, err
+	}
 	for _, e := range events {
 		v.Messages = append(v.Messages, StatusMessage{
 			At: e.At, Kind: e.Kind, FromSubject: e.Actor == k.subjectActor(r.Email).String() && e.Kind == EventSubjectMessage,

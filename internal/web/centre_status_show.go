@@ -78,6 +78,7 @@ func (c *centre) statusPage(w http.ResponseWriter, p *page, token string, v *req
 	p.V["HasDownload"] = v.HasDownload
 	p.V["Downloads"] = centreDownloads(p, v.Downloads)
 	p.V["Messages"] = centreMessages(p, v.Messages)
+	p.V["Identities"] = statusIdentities(p, v.Identities)
 	p.V["ReplyMax"] = requests.MaxBodyLen
 	c.render(w, status, "centre_status", p)
 }
