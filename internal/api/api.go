@@ -21,6 +21,7 @@ import (
 	"github.com/garde-privacy/garde/internal/config"
 	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/docs"
+	"github.com/garde-privacy/garde/internal/fulfil/suppress"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/mail"
@@ -53,6 +54,8 @@ type Deps struct {
 	// answers their endpoints with 503.
 	Inventory *inventory.Service
 	Docs      *docs.Service
+	// Suppress is the suppression list; nil answers its endpoints with 503.
+	Suppress *suppress.Service
 }
 
 // Server holds the huma API being built and the services endpoints use.

@@ -19,6 +19,7 @@ import (
 	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/db"
 	"github.com/garde-privacy/garde/internal/docs"
+	"github.com/garde-privacy/garde/internal/fulfil/suppress"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/jobs"
@@ -43,6 +44,7 @@ type fixture struct {
 	audit    *audit.Log
 	outbox   *mail.Outbox
 	requests *requests.Service
+	suppress *suppress.Service
 	tokens   map[string]string // label → raw token
 	tokenID  map[string]string // label → token ID
 	owner    *operator.Operator
@@ -101,13 +103,17 @@ func newFixture(t *testing.T, extra ...func(*Server)) *fixture {
 	}
 
 	invs := inventory.NewService(d, al)
+	f.suppress, err = suppress.New(suppress.Deps{DB: d, Audit: al, Requests: rs, Key: bytes.Repeat([]byte{9}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.h = newHandler(Deps{
 		Catalog: cat, Operators: ops, Audit: al, Outbox: ob, Requests: rs, Version: testVersion,
 		Log: slog.New(slog.NewJSONHandler(f.logs, nil)), Breaches: breachService(t, d, al, cat, ob),
 		// The consent ledger shares the database.
 		Consent: consent.NewService(consent.Deps{DB: d, Audit: al, Controller: consent.Controller{Name: "Shop"},
-			Outbox: ob, BaseURL: "https://privacy.example.org", Restrictions: consent.RequestRestrictions{Requests: rs}}),
-		Inventory: invs, Docs: docs.NewService(d, invs, docs.NewRenderer(cat), al),
+			Outbox: ob, BaseURL: "https://privacy.example.org", Restrictions: consent.ListRestrictions{List: f.suppress}}),
+		Inventory: invs, Docs: docs.NewService(d, invs, docs.NewRenderer(cat), al), Suppress: f.suppress,
 	}, slices.Concat(resources, extra)...)
 	return f
 }

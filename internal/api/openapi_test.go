@@ -63,6 +63,13 @@ var wantScopes = map[string]string{
 	"preview-document":       operator.ScopeInventoryRead,
 	"publish-document":       operator.ScopeInventoryWrite,
 	"list-document-versions": operator.ScopeInventoryRead,
+
+	"list-suppressions": operator.ScopeRequestsRead,
+	"check-suppression": operator.ScopeConsentRead,
+	"lift-suppression":  operator.ScopeRequestsWrite,
+
+	"create-suppression":       operator.ScopeRequestsWrite,
+	"set-suppression-purposes": operator.ScopeRequestsWrite,
 }
 
 // fetchDocument returns the served document, parsed.

@@ -23,6 +23,7 @@ var resources = []func(*Server){
 	registerBreaches,
 	registerConsent,
 	registerInventory,
+	registerSuppress,
 }
 
 // Values of Route.Scope besides the operator.Scope* names.

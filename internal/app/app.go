@@ -15,6 +15,7 @@ import (
 	"github.com/garde-privacy/garde/internal/db"
 	"github.com/garde-privacy/garde/internal/docs"
 	"github.com/garde-privacy/garde/internal/fulfil/run"
+	"github.com/garde-privacy/garde/internal/fulfil/suppress"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/jobs"
@@ -46,6 +47,7 @@ type App struct {
 	Inventory *inventory.Service
 	Docs      *docs.Service
 	Fulfil    *run.Service // connectors of automatic systems and their jobs
+	Suppress  *suppress.Service
 	started   time.Time
 }
 
@@ -145,6 +147,9 @@ func (a *App) openDomains(ctx context.Context) error {
 	} else if n > 0 {
 		log.Info("fulfil: connection URLs sealed again with the current secret key", "count", n)
 	}
+	if err := a.openSuppress(ctx, box); err != nil {
+		return err
+	}
 	a.Breaches, err = breach.NewService(breach.Deps{DB: a.DB, Audit: a.Audit, Rules: set, Catalog: a.Catalog,
 		Location: loc, Organization: cfg.Organization, Log: log, Outbox: a.Outbox, Queue: a.Queue,
 		StaffLanguage: i18n.Lang(cfg.DefaultLanguage)})
@@ -154,7 +159,7 @@ func (a *App) openDomains(ctx context.Context) error {
 	a.Consent = consent.NewService(consent.Deps{DB: a.DB, Audit: a.Audit, Log: log, Controller: consent.Controller{
 		Name: cfg.Organization, Email: cfg.SMTPFrom, URL: cfg.PublicURL(), Jurisdiction: cfg.Establishment},
 		Webhooks: a.Webhooks, Outbox: a.Outbox, BaseURL: cfg.PublicURL(),
-		Restrictions: consent.RequestRestrictions{Requests: a.Requests}})
+		Restrictions: consent.ListRestrictions{List: a.Suppress}})
 	a.Inventory = inventory.NewService(a.DB, a.Audit)
 	a.Docs = docs.NewService(a.DB, a.Inventory, docs.NewRenderer(a.Catalog), a.Audit)
 	return nil

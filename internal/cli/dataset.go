@@ -142,7 +142,7 @@ current schema are read.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&dsn, "connect", "", "database URL: sqlite:///absolute/path.db or postgres://user:password@host/db")
+	c.Flags().StringVar(&dsn, "connect", "", "database URL: sqlite:///absolute/path.db, postgres://user:password@host/db or mysql://user:password@host/db")
 	c.Flags().StringVar(&key, "key", "database", "fides_key of the dataset (the name --connect uses in garde fulfil)")
 	c.Flags().StringVar(&name, "name", "", "readable name of the dataset (default: the key)")
 	c.Flags().StringVar(&out, "out", "", "file to write (default: standard output); an existing file is not replaced")

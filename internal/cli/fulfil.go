@@ -32,7 +32,8 @@ people erased before who came back.
 
 Identities are KEY=VALUE: email, phone_number (or phone), account_id, or any
 identity a dataset field declares. Connections are NAME=URL, NAME being the
-dataset's fides_key and URL sqlite:///absolute/path.db or postgres://...`,
+dataset's fides_key and URL sqlite:///absolute/path.db, postgres://... or
+mysql://user:password@host:3306/db (MySQL or MariaDB).`,
 		Example: `  garde fulfil plan --dataset shop.yaml --identity email=ada@example.com
   garde fulfil access --dataset shop.yaml --connect shop=sqlite:///var/lib/shop/shop.db \
       --identity email=ada@example.com --out ./exports --lang fr`,

@@ -181,6 +181,14 @@ func (h *handler) renderRequest(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	p.V["R"] = v
+	if err := h.suppressSection(ctx, p, req); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if err := h.identitiesSection(ctx, p, req); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	h.render(w, r, status, "request_show", p)
 }
 
@@ -225,6 +233,10 @@ func (v *requestView) shows(field string) bool {
 	case "attachment":
 		return a.Upload
 	case "attachments":
+		return true
+	case "suppress": // the suppression section (suppress_view.go)
+		return true
+	case "identities": // the identities section (request_identities.go)
 		return true
 	case "pause":
 		return a.Pause

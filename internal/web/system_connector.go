@@ -19,6 +19,8 @@ func (h *handler) registerSystemConnector(mux *http.ServeMux) {
 	mux.Handle("GET /systems/{id}/connector", h.requireRole(operator.Admin, h.connectorShow))
 	mux.Handle("POST /systems/{id}/connector", h.requireRole(operator.Admin, h.connectorSave))
 	mux.Handle("POST /requests/{id}/tasks/{task}/rerun", h.requireRole(operator.Agent, h.taskRerun))
+	mux.Handle("GET /requests/{id}/tasks/{task}/rectify", h.requireRole(operator.Agent, h.taskRectifyShow))
+	mux.Handle("POST /requests/{id}/tasks/{task}/rectify", h.requireRole(operator.Agent, h.taskRectifySave))
 }
 
 func (h *handler) connectorShow(w http.ResponseWriter, r *http.Request) {
@@ -41,29 +43,49 @@ func (h *handler) renderConnector(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	if p.Form == nil {
-		p.Form = &form{Values: map[string]string{}}
+		p.Form = &form{Values: map[string]string{"connector-kind": run.KindDatabase}}
 		if c != nil {
 			p.Form.Values["connector-dataset"] = c.Dataset
+			p.Form.Values["connector-kind"] = c.Kind
 		}
 	}
 	p.Path = "/systems/" + sys.ID + "/connector"
 	p.V["System"] = sys
 	p.V["Connector"] = c
 	p.V["Automatic"] = sys.Kind == requests.SystemAutomatic
+	p.V["HTTP"] = p.Form.Values["connector-kind"] == run.KindHTTP
+	p.V["Saved"] = map[string]bool{
+		run.KindDatabase: c != nil && c.Kind == run.KindDatabase,
+		run.KindHTTP:     c != nil && c.Kind == run.KindHTTP,
+	}
 	h.render(w, r, status, "system_connector", p)
 }
 
 func (h *handler) connectorSave(w http.ResponseWriter, r *http.Request) {
 	st := h.stateOf(r)
 	p := h.newPage(w, r, "systems")
-	f := formByID(r, "connector-dataset", "dataset", "connector-url", "url")
+	f := formByID(r, "connector-kind", "kind", "connector-dataset", "dataset", "connector-url", "url",
+		"connector-endpoint", "endpoint", "connector-secret", "secret")
 	// The dataset is YAML: keep its indentation as typed.
 	f.Values["connector-dataset"] = strings.TrimRight(r.PostFormValue("dataset"), " \t\r\n")
+	if f.Values["connector-kind"] == "" {
+		f.Values["connector-kind"] = run.KindDatabase
+	}
 	p.Form = f
-	_, err := h.Fulfil.SetConnector(r.Context(), requests.OperatorActor(st.op), r.PathValue("id"),
-		run.ConnectorInput{Dataset: f.Values["connector-dataset"], URL: f.Values["connector-url"]})
-	// The URL may hold a password: it is never written back into the page.
+	c, err := h.Fulfil.SetConnector(r.Context(), requests.OperatorActor(st.op), r.PathValue("id"), run.ConnectorInput{
+		Kind: f.Values["connector-kind"], Dataset: f.Values["connector-dataset"], URL: f.Values["connector-url"],
+		Endpoint: f.Values["connector-endpoint"], Secret: f.Values["connector-secret"], NewSecret: r.PostFormValue("new_secret") != ""})
+	// The URL may hold a password, the secret is one: neither is written
+	// back into the page.
 	delete(f.Values, "connector-url")
+	delete(f.Values, "connector-secret")
+	if err == nil && c.Secret != "" {
+		// The secret Garde made is shown this once (pages are not cached).
+		p.Form = nil
+		p.V["Secret"] = c.Secret
+		h.renderConnector(w, r, http.StatusOK, p)
+		return
+	}
 	if err == nil {
 		h.setFlash(w, "ok", "fulfil.connector.saved")
 		seeOther(w, r, "/systems/"+r.PathValue("id")+"/connector")
@@ -86,8 +108,15 @@ func (h *handler) connectorSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		field := "connector-dataset"
-		if strings.HasPrefix(le.ID, "fulfil.error.url") {
+		switch {
+		case strings.HasPrefix(le.ID, "fulfil.error.url"):
 			field = "connector-url"
+		case strings.HasPrefix(le.ID, "fulfil.error.endpoint"):
+			field = "connector-endpoint"
+		case strings.HasPrefix(le.ID, "fulfil.error.secret"):
+			field = "connector-secret"
+		case le.ID == run.ErrKind.ID:
+			field = "connector-kind"
 		}
 		f.add(field, p.Msg(err))
 	}

@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/operator"
@@ -34,5 +37,27 @@ func TestSystemConnectorAccessibility(t *testing.T) {
 	b.click(`form[action="` + page + `"] button[type="submit"]`)
 	b.expect(title)
 	b.check("connection form with errors")
+	// The radio loads no page: it is pressed, not clicked through.
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("#connector-kind-http"))); err != nil {
+		t.Fatal(err)
+	}
+	b.fill("connector-endpoint", "http://crm.example.com/garde")
+	b.click(`form[action="` + page + `"] button[type="submit"]`)
+	b.expect(title)
+	b.hasText(fr.T("fulfil.error.endpoint_https"))
+	b.check("HTTP connection form with errors")
+	shot(t, b.ctx, "connector-http-errors")
 	b.cspClean()
+}
+
+// hasText checks the page says text somewhere.
+func (b *a11yBrowser) hasText(text string) {
+	b.t.Helper()
+	got, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		b.t.Fatalf("main: %v", err)
+	}
+	if !strings.Contains(got, text) {
+		b.t.Fatalf("the page does not say %q:\n%s", text, got)
+	}
 }

@@ -117,7 +117,7 @@ func TestSystemConnectorPageRunsVerifiedRequests(t *testing.T) {
 	r.mustContain(t, "The dataset cannot be used:", "line "+strconv.Itoa(badLine)+":")
 	r.mustNotContain(t, "pw-typed")
 	a.setLang(i18n.FR)
-	r = a.post(page, url.Values{"dataset": {shoptest.Dataset}, "url": {"mysql://app@db/shop"}})
+	r = a.post(page, url.Values{"dataset": {shoptest.Dataset}, "url": {"oracle://app@db/shop"}})
 	r.mustStatus(t, http.StatusUnprocessableEntity)
 	r.mustContain(t, "doit commencer par postgres://")
 	r = a.post(page, url.Values{"dataset": {shoptest.Dataset}})

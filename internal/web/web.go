@@ -17,6 +17,7 @@ import (
 	"github.com/garde-privacy/garde/internal/db"
 	"github.com/garde-privacy/garde/internal/docs"
 	"github.com/garde-privacy/garde/internal/fulfil/run"
+	"github.com/garde-privacy/garde/internal/fulfil/suppress"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/inventory"
 	"github.com/garde-privacy/garde/internal/mail"
@@ -51,6 +52,8 @@ type Deps struct {
 	// Fulfil keeps the connections of automatic systems; nil leaves
 	// their page out.
 	Fulfil *run.Service
+	// Suppress is the suppression list; nil leaves its pages out.
+	Suppress *suppress.Service
 	// Organization is the business's name, shown on the public privacy
 	// centre; empty shows none.
 	Organization string
@@ -119,9 +122,12 @@ func New(deps Deps) (http.Handler, error) {
 	registerCentre(mux, h)
 	registerConsentPages(mux, h)
 	h.registerConsentAdmin(mux)
+	h.registerNewsletterAdmin(mux)
 	h.registerInventory(mux)
 	h.registerDocs(mux)
 	h.registerSystemConnector(mux)
+	h.registerSuppress(mux)
+	h.registerRequestIdentities(mux)
 
 	// Anything else is a localized 404 rather than the mux's plain text.
 	mux.HandleFunc("/", h.notFound)

@@ -50,7 +50,7 @@ func TestConnectorIsCheckedAndItsURLSealed(t *testing.T) {
 			{"no email identity", f.admin, sys.ID, run.ConnectorInput{Dataset: noEmail, URL: url}, run.ErrDatasetNoEmail},
 			{"two datasets", f.admin, sys.ID, run.ConnectorInput{Dataset: twoSets, URL: url}, run.ErrDatasetOne},
 			{"no url", f.admin, sys.ID, run.ConnectorInput{Dataset: shoptest.Dataset}, run.ErrURLRequired},
-			{"mysql url", f.admin, sys.ID, run.ConnectorInput{Dataset: shoptest.Dataset, URL: "mysql://u@h/db"}, run.ErrURLScheme},
+			{"unknown scheme", f.admin, sys.ID, run.ConnectorInput{Dataset: shoptest.Dataset, URL: "oracle://u@h/db"}, run.ErrURLScheme},
 			{"relative sqlite", f.admin, sys.ID, run.ConnectorInput{Dataset: shoptest.Dataset, URL: "sqlite://shop.db"}, run.ErrURLSQLitePath},
 		}
 		for _, c := range cases {
@@ -114,6 +114,25 @@ func TestResealMovesConnectionsToTheCurrentKey(t *testing.T) {
 			return s
 		}
 		before := read()
+		// An HTTP system (endpoint and secret) and corrections waiting to
+		// be applied are sealed too.
+		crm, err := f.reqs.CreateSystem(f.ctx, f.admin, requests.SystemInput{
+			Name: "CRM", OwnerEmail: "it@acme.example", Kind: requests.SystemAutomatic, Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.run.SetConnector(f.ctx, f.admin, crm.ID, run.ConnectorInput{Kind: run.KindHTTP, Endpoint: "https://crm.example.com/garde"}); err != nil {
+			t.Fatal(err)
+		}
+		rect := f.verified(requests.TypeRectification)
+		tasks, err := f.reqs.Tasks(f.ctx, rect)
+		if err != nil || len(tasks) != 2 {
+			t.Fatalf("tasks %v %v", tasks, err)
+		}
+		// The shop's or the CRM's task: both know customers.last_name.
+		if err := f.run.Rectify(f.ctx, f.agent, rect, tasks[0].ID, []run.FieldChange{{Field: "customers.last_name", Value: "Durand"}}); err != nil {
+			t.Fatal(err)
+		}
 		newKey := bytes.Repeat([]byte{4}, 32)
 		rotated, err := secrets.New(newKey, oldKey)
 		if err != nil {
@@ -127,7 +146,7 @@ func TestResealMovesConnectionsToTheCurrentKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n, err := svc.Reseal(f.ctx); err != nil || n != 1 {
+		if n, err := svc.Reseal(f.ctx); err != nil || n != 4 {
 			t.Fatalf("reseal: %d, %v", n, err)
 		}
 		if n, err := svc.Reseal(f.ctx); err != nil || n != 0 {
@@ -143,6 +162,29 @@ func TestResealMovesConnectionsToTheCurrentKey(t *testing.T) {
 		}
 		if !rotated.Current(after) || rotated.Current(before) {
 			t.Fatalf("key ids: before %q after %q", before, after)
+		}
+		var others []string
+		rows, err := d.Query(f.ctx, `SELECT url_sealed FROM fulfil_connectors WHERE system_id = ?
+			UNION ALL SELECT secret_sealed FROM fulfil_connectors WHERE system_id = ?
+			UNION ALL SELECT changes_sealed FROM fulfil_task_changes`, crm.ID, crm.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			others = append(others, v)
+		}
+		rows.Close()
+		if len(others) != 3 {
+			t.Fatalf("%d sealed values", len(others))
+		}
+		for i, v := range others {
+			if !onlyNew.Current(v) {
+				t.Errorf("value %d not sealed with the new key", i)
+			}
 		}
 	})
 }

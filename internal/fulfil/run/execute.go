@@ -46,7 +46,8 @@ func (s *Service) Work(ctx context.Context, taskID string, attempt, maxAttempts 
 		return err
 	}
 	if !at.Runnable {
-		return nil
+		// Changes entered for a task that will not run are not kept.
+		return s.dropChanges(ctx, taskID)
 	}
 	res, err := s.execute(ctx, at)
 	if err == nil {
@@ -57,7 +58,7 @@ func (s *Service) Work(ctx context.Context, taskID string, attempt, maxAttempts 
 			_, err = s.audit.RecordNow(ctx, requests.SystemActor.String(), res.Action, "request:"+at.RequestID, res.Details)
 		}
 		if err == nil {
-			return nil
+			return s.dropChanges(ctx, taskID)
 		}
 	}
 	var perm permanent
@@ -84,37 +85,54 @@ func (s *Service) errorText(err error) string {
 	if errors.As(err, &ie) {
 		return ie.Localize(lz)
 	}
-	for _, known := range []*i18n.Error{ErrNoConnector, ErrPackageTooLarge, ErrDatasetNoEmail, ErrDatasetOne} {
+	for _, known := range []*i18n.Error{ErrNoConnector, ErrPackageTooLarge, ErrDatasetNoEmail, ErrDatasetOne, ErrNoChanges, ErrTypeNotHandled} {
 		if errors.Is(err, known) {
 			return known.Localize(lz)
 		}
+	}
+	var le *i18n.Error
+	if errors.As(err, &le) && s.catalog.Has(s.lang, le.ID) {
+		return le.Localize(lz)
 	}
 	return err.Error()
 }
 
 // execute runs the engine for the task and says what to report.
 func (s *Service) execute(ctx context.Context, at *requests.AutomaticTask) (*requests.AutomaticResult, error) {
-	c, url, err := s.openConnector(ctx, at.Task.SystemID)
+	c, err := s.openConnector(ctx, at.Task.SystemID)
 	if err != nil {
 		return nil, permanent{err}
+	}
+	if !runnable(at.Type, c.Kind) {
+		return nil, permanent{ErrTypeNotHandled}
+	}
+	if c.HTTP() {
+		return s.callHTTP(ctx, at, c)
 	}
 	set, err := checkDataset(c.Dataset)
 	if err != nil {
 		return nil, permanent{err}
 	}
-	p, err := plan.Build(set, []plan.Identity{{Key: "email", Value: at.Email}})
+	ids, err := s.requests.PlanIdentities(ctx, at, set)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Build(set, ids)
 	if err != nil {
 		return nil, permanent{err}
 	}
-	erasure := at.Type == requests.TypeErasure
-	conn, err := connect.Open(ctx, url, !erasure)
+	writes := at.Type == requests.TypeErasure || at.Type == requests.TypeRectification
+	conn, err := connect.Open(ctx, c.url, !writes)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
 	conns := map[string]*connect.Conn{c.DatasetKey: conn}
-	if erasure {
+	switch at.Type {
+	case requests.TypeErasure:
 		return s.erase(ctx, at, p, conns)
+	case requests.TypeRectification:
+		return s.rectify(ctx, at, p, conns)
 	}
 	return s.access(ctx, at, p, conns)
 }

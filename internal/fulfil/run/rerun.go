@@ -48,16 +48,26 @@ func (s *Service) Rerun(ctx context.Context, actor requests.Actor, requestID, ta
 	if err != nil {
 		return err
 	}
-	if !at.Runnable || at.Task.State != requests.TaskFailed || !runs(at.Type) {
+	if !at.Runnable || at.Task.State != requests.TaskFailed {
 		return ErrNotRerunnable
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM fulfil_connectors WHERE system_id = ?", at.Task.SystemID).Scan(&n); err != nil {
+		kind, err := connectorKind(ctx, tx, at.Task.SystemID)
+		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if kind == "" || !runnable(at.Type, kind) {
 			return ErrNotRerunnable
+		}
+		if at.Type == requests.TypeRectification {
+			// Without the agent's changes there is nothing to run.
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM fulfil_task_changes WHERE task_id = ?", at.Task.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return ErrNotRerunnable
+			}
 		}
 		res, err := s.queue.InsertTx(ctx, tx, TaskArgs{TaskID: at.Task.ID}, taskOpts())
 		if err != nil {

@@ -5,11 +5,32 @@ import (
 	"fmt"
 )
 
-// Reseal seals again, with the current secret key, the connection URLs
-// sealed with an older one (after a key rotation), so the old key can be
-// retired. It returns how many were sealed again.
+// Reseal seals again, with the current secret key, the connection URLs,
+// signing secrets and pending rectification changes sealed with an older
+// one (after a key rotation), so the old key can be retired. It returns
+// how many values were sealed again.
 func (s *Service) Reseal(ctx context.Context) (int, error) {
-	rows, err := s.db.Query(ctx, "SELECT system_id, url_sealed FROM fulfil_connectors")
+	n := 0
+	for _, col := range []struct {
+		table, key, name string
+		ctx              func(string) string
+	}{
+		{"fulfil_connectors", "system_id", "url_sealed", urlContext},
+		{"fulfil_connectors", "system_id", "secret_sealed", secretContext},
+		{"fulfil_task_changes", "task_id", "changes_sealed", changesContext},
+	} {
+		m, err := s.resealColumn(ctx, col.table, col.key, col.name, col.ctx)
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// resealColumn reseals one column; the names are ours, never input.
+func (s *Service) resealColumn(ctx context.Context, table, key, column string, context func(string) string) (int, error) {
+	rows, err := s.db.Query(ctx, "SELECT "+key+", "+column+" FROM "+table+" WHERE "+column+" <> ''")
 	if err != nil {
 		return 0, fmt.Errorf("fulfil: reseal: %w", err)
 	}
@@ -30,16 +51,16 @@ func (s *Service) Reseal(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for id, old := range stale {
-		plain, err := s.box.Open(old, urlContext(id))
+		plain, err := s.box.Open(old, context(id))
 		if err != nil {
-			return n, fmt.Errorf("fulfil: the connection of system %s: %w", id, err)
+			return n, fmt.Errorf("fulfil: reseal %s of %s: %w", column, id, err)
 		}
-		fresh, err := s.box.Seal(plain, urlContext(id))
+		fresh, err := s.box.Seal(plain, context(id))
 		if err != nil {
 			return n, err
 		}
-		// Only if unchanged meanwhile: a URL saved since the read wins.
-		res, err := s.db.Exec(ctx, "UPDATE fulfil_connectors SET url_sealed = ? WHERE system_id = ? AND url_sealed = ?", fresh, id, old)
+		// Only if unchanged meanwhile: a value saved since the read wins.
+		res, err := s.db.Exec(ctx, "UPDATE "+table+" SET "+column+" = ? WHERE "+key+" = ? AND "+column+" = ?", fresh, id, old)
 		if err != nil {
 			return n, fmt.Errorf("fulfil: reseal: %w", err)
 		}

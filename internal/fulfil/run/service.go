@@ -6,6 +6,7 @@ package run
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/garde-privacy/garde/internal/audit"
 	"github.com/garde-privacy/garde/internal/db"
+	"github.com/garde-privacy/garde/internal/fulfil/httpconn"
 	"github.com/garde-privacy/garde/internal/i18n"
 	"github.com/garde-privacy/garde/internal/jobs"
 	"github.com/garde-privacy/garde/internal/requests"
@@ -37,6 +39,8 @@ type Deps struct {
 	// temporary directory when empty); they are removed once sealed.
 	WorkDir string
 	Now     func() time.Time
+	// HTTP sends the calls of HTTP connectors (default settings when nil).
+	HTTP *httpconn.Client
 }
 
 // Service keeps connectors and runs automatic tasks.
@@ -51,6 +55,7 @@ type Service struct {
 	log      *slog.Logger
 	workDir  string
 	clock    func() time.Time
+	http     *httpconn.Client
 }
 
 // New builds the service, registers its job worker and connects it to the
@@ -60,7 +65,7 @@ func New(d Deps) (*Service, error) {
 		return nil, errors.New("fulfil/run: missing dependency")
 	}
 	s := &Service{db: d.DB, queue: d.Queue, box: d.Box, audit: d.Audit, requests: d.Requests, catalog: d.Catalog,
-		lang: d.StaffLanguage, log: d.Log, workDir: d.WorkDir, clock: d.Now}
+		lang: d.StaffLanguage, log: d.Log, workDir: d.WorkDir, clock: d.Now, http: d.HTTP}
 	if !s.lang.Valid() {
 		s.lang = i18n.EN
 	}
@@ -72,6 +77,9 @@ func New(d Deps) (*Service, error) {
 	}
 	if s.clock == nil {
 		s.clock = time.Now
+	}
+	if s.http == nil {
+		s.http = &httpconn.Client{}
 	}
 	jobs.Register(s.queue, &worker{s: s})
 	d.Requests.SetAutomaticTasks(s)
@@ -92,30 +100,48 @@ type TaskArgs struct {
 // Kind is the job's stable name.
 func (TaskArgs) Kind() string { return "fulfil_task" }
 
-// runs says which request types a connector acts on.
-func runs(t requests.Type) bool {
+// automatic says whether a task of type t runs by itself, as soon as it
+// opens, on a connector of the kind: access, portability and erasure on
+// any; restriction and objection call HTTP endpoints only (a database has
+// no notion of purposes: Garde's own suppression list covers them).
+func automatic(t requests.Type, kind string) bool {
 	switch t {
 	case requests.TypeAccess, requests.TypePortability, requests.TypeErasure:
 		return true
+	case requests.TypeRestriction, requests.TypeObjection:
+		return kind == KindHTTP
 	}
 	return false
 }
 
+// runnable says whether a task of type t can run on the connector at
+// all: the automatic ones, and rectification once an agent entered the
+// changes.
+func runnable(t requests.Type, kind string) bool {
+	return automatic(t, kind) || t == requests.TypeRectification
+}
+
+// connectorKind is the kind of the system's connector, or "" without one.
+func connectorKind(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+}, systemID string) (string, error) {
+	var kind string
+	err := q.QueryRow(ctx, "SELECT kind FROM fulfil_connectors WHERE system_id = ?", systemID).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return kind, err
+}
+
 // TaskOpened inserts the job of an automatic task whose system has a
 // connector, in the transaction that opens the task. Other tasks keep
-// waiting for a connector, as before.
+// waiting for a connector (or, for a rectification, for the changes).
 func (s *Service) TaskOpened(ctx context.Context, tx *db.Tx, r *requests.Request, t *requests.Task) error {
-	if !runs(r.Type) {
-		return nil
-	}
-	var n int
-	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM fulfil_connectors WHERE system_id = ?", t.SystemID).Scan(&n); err != nil {
+	kind, err := connectorKind(ctx, tx, t.SystemID)
+	if err != nil || kind == "" || !automatic(r.Type, kind) {
 		return err
 	}
-	if n == 0 {
-		return nil
-	}
-	_, err := s.queue.InsertTx(ctx, tx, TaskArgs{TaskID: t.ID}, taskOpts())
+	_, err = s.queue.InsertTx(ctx, tx, TaskArgs{TaskID: t.ID}, taskOpts())
 	return err
 }
 
