@@ -85,7 +85,7 @@ func TestRequestWorkflow(t *testing.T) {
 
 	page := agent.get("/requests/" + id)
 	page.mustSay(t, "Request "+req.Reference, "Due on "+due, "camille@example.fr", "acct-42", "Français",
-		"Boutique", "To do", "CRM", "Waiting for connector", "Garde will handle this system once its connector exists",
+		"Boutique", "To do", "CRM", "Waiting for connector", "Garde runs it once one can",
 		"Request received", "Email: confirm the address", "Awaiting confirmation → Confirmed", "by the person",
 		"Email: acknowledgement with the due date", "Task created", "System: Boutique")
 	page.mustContain(t, `action="/requests/`+id+`/reply"`, `action="/requests/`+id+`/start"`, `action="/requests/`+id+`/extend"`,
@@ -145,12 +145,25 @@ func TestRequestWorkflow(t *testing.T) {
 	if err != nil || len(tasks) != 2 {
 		t.Fatalf("tasks %v %v", tasks, err)
 	}
-	var manual requests.Task
+	var manual, waiting requests.Task
 	for _, tk := range tasks {
 		if tk.Kind == requests.SystemManual {
 			manual = tk
+		} else {
+			waiting = tk
 		}
 	}
+	// A task no connector runs is handled in the system and marked done
+	// here, not left waiting for ever.
+	if waiting.State != requests.TaskWaitingConnector {
+		t.Fatalf("automatic task %s, want waiting for a connector", waiting.State)
+	}
+	page = agent.get("/requests/" + id)
+	page.mustSay(t, "handle it in the system and mark it done here")
+	page = e.step(t, agent, id, "tasks/"+waiting.ID+"/done", url.Values{"note": {"Flag set in the CRM."}}, "The task is marked done.",
+		requests.EventTaskDone, "request.task_done")
+	page.mustSay(t, "Flag set in the CRM.")
+	page.mustNotContain(t, `action="/requests/`+id+`/tasks/`+waiting.ID+`/done"`)
 	page = e.step(t, agent, id, "tasks/"+manual.ID+"/done", url.Values{"note": {"Deleted in the shop."}}, "The task is marked done.",
 		requests.EventTaskDone, "request.task_done")
 	page.mustSay(t, "Done by Test agent", "Deleted in the shop.")

@@ -351,8 +351,10 @@ func taskView(p *page, t requests.Task, names *actorNames, agent bool) taskItem 
 	if t.DoneBy != "" {
 		ti.DoneBy = names.of(t.DoneBy)
 	}
-	// A failed automatic task is handled by hand once its cause is fixed.
-	ti.CanClose = agent && (t.State == requests.TaskOpen || t.State == requests.TaskFailed)
+	// A failed automatic task is handled by hand once its cause is fixed;
+	// one no connector runs (a restriction on a database, say) is done by
+	// hand in the system, or covered by the suppression list.
+	ti.CanClose = agent && (t.State == requests.TaskOpen || t.State == requests.TaskFailed || t.State == requests.TaskWaitingConnector)
 	return ti
 }
 
