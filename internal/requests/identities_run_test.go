@@ -82,10 +82,8 @@ func TestAddedCustomerIDFindsTheRowsKeyedByIt(t *testing.T) {
 		if err := reqs.VerifyManually(ctx, admin, rc.ID, "Rappel au numéro du compte client"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := reqs.AddIdentity(ctx, admin, rc.ID, requests.IdentityInput{Key: requests.IdentityCustomerID, Value: "2",
-			Method: requests.IdentityAccountLogin}); err != nil {
-			t.Fatal(err)
-		}
+		// The job runs as soon as the request is verified, before the
+		// agent knows the customer number: it finds nothing of hers.
 		tasks, err := reqs.Tasks(ctx, rc.ID)
 		if err != nil || len(tasks) != 1 {
 			t.Fatalf("tasks %v %v", tasks, err)
@@ -95,6 +93,26 @@ func TestAddedCustomerIDFindsTheRowsKeyedByIt(t *testing.T) {
 		}
 		if tasks, _ = reqs.Tasks(ctx, rc.ID); tasks[0].State != requests.TaskDone {
 			t.Fatalf("task %s: %s", tasks[0].State, tasks[0].Note)
+		}
+		if _, err := reqs.AddIdentity(ctx, admin, rc.ID, requests.IdentityInput{Key: requests.IdentityCustomerID, Value: "2",
+			Method: requests.IdentityAccountLogin}); err != nil {
+			t.Fatal(err)
+		}
+		// The agent runs the done task again; it is open until its job ends.
+		if err := runner.Rerun(ctx, admin, rc.ID, tasks[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if tasks, _ = reqs.Tasks(ctx, rc.ID); tasks[0].State != requests.TaskOpen {
+			t.Fatalf("task %s after run again, want open", tasks[0].State)
+		}
+		if err := runner.Work(ctx, tasks[0].ID, 1, run.MaxAttempts); err != nil {
+			t.Fatal(err)
+		}
+		if tasks, _ = reqs.Tasks(ctx, rc.ID); tasks[0].State != requests.TaskDone {
+			t.Fatalf("task %s: %s", tasks[0].State, tasks[0].Note)
+		}
+		if err := runner.Rerun(ctx, admin, rc.ID, "not-a-task"); err == nil {
+			t.Error("a run again of an unknown task was accepted")
 		}
 
 		raw := shoptest.Open(t, shop)
@@ -107,11 +125,12 @@ func TestAddedCustomerIDFindsTheRowsKeyedByIt(t *testing.T) {
 				"SELECT id FROM order_lines WHERE order_id IN (SELECT id FROM orders WHERE customer_id = ?) ORDER BY id", 2),
 			"shop:tickets": shoptest.IDs(t, raw, pg, "SELECT id FROM tickets WHERE customer_id = ? OR email = ? ORDER BY id", 2, newAddress),
 		}
+		// Both runs left their package; the second one is read.
 		files, err := reqs.Attachments(ctx, rc.ID)
-		if err != nil || len(files) != 1 {
+		if err != nil || len(files) != 2 {
 			t.Fatalf("attachments %v %v", files, err)
 		}
-		_, content, err := reqs.OpenAttachment(ctx, admin, rc.ID, files[0].ID)
+		_, content, err := reqs.OpenAttachment(ctx, admin, rc.ID, files[1].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

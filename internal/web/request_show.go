@@ -95,6 +95,7 @@ type taskItem struct {
 	DoneBy   string
 	Manual   bool
 	CanClose bool // an agent may mark it done here
+	RunAgain bool // a connector's run that an agent may start again
 }
 
 type timelineItem struct {
@@ -355,6 +356,7 @@ func taskView(p *page, t requests.Task, names *actorNames, agent bool) taskItem 
 	// one no connector runs (a restriction on a database, say) is done by
 	// hand in the system, or covered by the suppression list.
 	ti.CanClose = agent && (t.State == requests.TaskOpen || t.State == requests.TaskFailed || t.State == requests.TaskWaitingConnector)
+	ti.RunAgain = agent && t.Kind == requests.SystemAutomatic && t.State == requests.TaskDone && t.DoneBy == requests.SystemActor.String()
 	return ti
 }
 

@@ -172,7 +172,7 @@ func TestSystemConnectorPageRunsVerifiedRequests(t *testing.T) {
 		r.mustStatus(t, http.StatusOK)
 		e.checkPage(t, r, lang)
 		r.mustContain(t, "shop.customers", ".zip", `badge task-failed`, "/tasks/"+states["Old CRM"].ID+"/done",
-			"/tasks/"+states["Old CRM"].ID+"/rerun")
+			"/tasks/"+states["Old CRM"].ID+"/rerun", "/tasks/"+states["Boutique"].ID+"/rerun")
 	}
 
 	// The CRM's database is back: the agent runs the task again.
@@ -184,7 +184,7 @@ func TestSystemConnectorPageRunsVerifiedRequests(t *testing.T) {
 	// task is already done and the button is refused.
 	if r := ag.post("/requests/"+id+"/tasks/"+states["Old CRM"].ID+"/rerun", nil); r.StatusCode != http.StatusSeeOther {
 		r.mustStatus(t, http.StatusUnprocessableEntity)
-		r.mustContain(t, "Only a failed task")
+		r.mustContain(t, "Only a failed or finished task")
 		ts, err := e.svc.Tasks(ctx, id)
 		if err != nil {
 			t.Fatal(err)
@@ -214,10 +214,26 @@ func TestSystemConnectorPageRunsVerifiedRequests(t *testing.T) {
 	if crmTask.State != requests.TaskDone {
 		t.Fatalf("CRM task after rerun: %s %s", crmTask.State, crmTask.Note)
 	}
-	// A done task cannot run again.
-	r = ag.post("/requests/"+id+"/tasks/"+crmTask.ID+"/rerun", nil)
-	if r.StatusCode < 400 || r.StatusCode >= 500 {
-		t.Errorf("rerun of a done task: %d", r.StatusCode)
+	// A done task runs again on demand and ends done again.
+	ag.post("/requests/"+id+"/tasks/"+crmTask.ID+"/rerun", nil).mustStatus(t, http.StatusSeeOther)
+	for deadline := time.Now().Add(45 * time.Second); ; {
+		ts, err := e.svc.Tasks(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, task := range ts {
+			if task.ID == crmTask.ID {
+				crmTask = task
+			}
+		}
+		if (crmTask.State == requests.TaskDone && crmTask.DoneAt != nil) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	r.mustContain(t, "Only a failed task")
+	if crmTask.State != requests.TaskDone {
+		t.Fatalf("CRM task after its second run: %s %s", crmTask.State, crmTask.Note)
+	}
+	r = ag.get("/requests/" + id)
+	r.mustSay(t, "Task run again")
 }

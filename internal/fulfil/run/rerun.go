@@ -30,9 +30,10 @@ func taskOpts() *river.InsertOpts {
 	return &river.InsertOpts{MaxAttempts: MaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// Rerun runs a failed task's job again now, once its cause is fixed (the
-// connection corrected, the database back). A job still waiting for its
-// next attempt is brought forward; one that gave up is inserted again.
+// Rerun runs a task's job again now: a failed one once its cause is fixed
+// (the connection corrected, the database back), a done one when the
+// agent wants a new run. A job still waiting for its next attempt is
+// brought forward; one that ended is inserted again.
 func (s *Service) Rerun(ctx context.Context, actor requests.Actor, requestID, taskID string) error {
 	if !isAgent(actor) {
 		return requests.ErrForbidden
@@ -48,7 +49,10 @@ func (s *Service) Rerun(ctx context.Context, actor requests.Actor, requestID, ta
 	if err != nil {
 		return err
 	}
-	if !at.Runnable || at.Task.State != requests.TaskFailed {
+	// A done task runs again too (not a rectification, whose changes are
+	// spent): an agent may have added an identity the first run lacked.
+	again := at.Task.State == requests.TaskDone && at.Type != requests.TypeRectification && at.Task.Kind == requests.SystemAutomatic
+	if !again && (!at.Runnable || at.Task.State != requests.TaskFailed) {
 		return ErrNotRerunnable
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -58,6 +62,14 @@ func (s *Service) Rerun(ctx context.Context, actor requests.Actor, requestID, ta
 		}
 		if kind == "" || !runnable(at.Type, kind) {
 			return ErrNotRerunnable
+		}
+		if again {
+			if err := s.requests.ReopenAutomaticTask(ctx, tx, actor, at.Task.ID); err != nil {
+				if errors.Is(err, requests.ErrClosed) {
+					return ErrNotRerunnable
+				}
+				return err
+			}
 		}
 		if at.Type == requests.TypeRectification {
 			// Without the agent's changes there is nothing to run.

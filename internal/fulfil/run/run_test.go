@@ -276,11 +276,19 @@ func TestConnectorDownFailsVisiblyAfterRetries(t *testing.T) {
 		if got := f.task(id); got.State != requests.TaskDone {
 			t.Fatalf("after rerun: %s %q", got.State, got.Note)
 		}
-		if err := f.run.Rerun(f.ctx, f.agent, id, task.ID); !errors.Is(err, run.ErrNotRerunnable) {
+		// A done task runs again on demand (an identity may have been
+		// added since); it is open until its job ends.
+		if err := f.run.Rerun(f.ctx, f.agent, id, task.ID); err != nil {
 			t.Errorf("rerun of a done task: %v", err)
 		}
-		if n := f.count("fulfil.rerun"); n != 2 {
+		if got := f.task(id); got.State != requests.TaskOpen {
+			t.Errorf("done task run again: %s", got.State)
+		}
+		if n := f.count("fulfil.rerun"); n != 3 {
 			t.Errorf("%d fulfil.rerun audit entries", n)
+		}
+		if n := f.count("request.task_reopened"); n != 1 {
+			t.Errorf("%d request.task_reopened audit entries", n)
 		}
 	})
 }
