@@ -2,6 +2,7 @@ package connect
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -151,6 +152,14 @@ ORDER BY cl.relname, c.conname, k.pos`)
 	if err != nil {
 		return nil, err
 	}
+	return keyedTables(rows, "p", byName, order)
+}
+
+// keyedTables reads key columns (kind, table, column, referenced table,
+// referenced column; primary marks the primary key's kind) into the
+// tables, and returns them sorted by name, in byte order whatever the
+// server's collation.
+func keyedTables(rows *sql.Rows, primary string, byName map[string]*Table, order []string) ([]Table, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var kind, tbl, col, rtbl, rcol string
@@ -161,7 +170,7 @@ ORDER BY cl.relname, c.conname, k.pos`)
 		if t == nil {
 			continue
 		}
-		if kind == "p" {
+		if kind == primary {
 			t.PrimaryKey = append(t.PrimaryKey, col)
 		} else {
 			t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Column: col, RefTable: rtbl, RefColumn: rcol})

@@ -2,7 +2,6 @@ package connect
 
 import (
 	"context"
-	"sort"
 )
 
 // introspectMySQL reads the base tables of the connection's database from
@@ -50,31 +49,5 @@ ORDER BY k.TABLE_NAME, tc.CONSTRAINT_NAME, k.ORDINAL_POSITION`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind, tbl, col, rtbl, rcol string
-		if err := rows.Scan(&kind, &tbl, &col, &rtbl, &rcol); err != nil {
-			return nil, err
-		}
-		t := byName[tbl]
-		if t == nil {
-			continue
-		}
-		if kind == "PRIMARY KEY" {
-			t.PrimaryKey = append(t.PrimaryKey, col)
-		} else {
-			t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Column: col, RefTable: rtbl, RefColumn: rcol})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// information_schema sorts by the server's collation; the other engines
-	// give byte order.
-	sort.Strings(order)
-	out := make([]Table, len(order))
-	for i, n := range order {
-		out[i] = *byName[n]
-	}
-	return out, nil
+	return keyedTables(rows, "PRIMARY KEY", byName, order)
 }
