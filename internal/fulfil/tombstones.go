@@ -5,14 +5,20 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 
 	"github.com/garde-privacy/garde/internal/db"
 )
 
 // TombstoneHash is the keyed hash of one identity: the key (email,
-// phone_number…) and the value as the erasure looked it up.
+// phone_number…) and the value as the erasure looked it up. An email is
+// hashed in lower case, as it is matched, so a re-import that changed
+// its capitals is still caught.
 func TombstoneHash(key []byte, identityKey, value string) string {
+	if identityKey == "email" {
+		value = strings.ToLower(strings.TrimSpace(value))
+	}
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(identityKey))
 	m.Write([]byte{0})

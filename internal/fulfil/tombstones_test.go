@@ -37,6 +37,13 @@ func TestTombstones(t *testing.T) {
 		if h == fulfil.TombstoneHash(key, "phone_number", "ada@example.com") || h == fulfil.TombstoneHash([]byte("another key of 32 bytes........."), "email", "ada@example.com") {
 			t.Error("the hash ignores the identity key or the secret")
 		}
+		// Emails match whatever their capitals; other identities exactly.
+		if fulfil.TombstoneHash(key, "email", " Ada@Example.COM") != h {
+			t.Error("an email in other capitals hashes differently")
+		}
+		if fulfil.TombstoneHash(key, "customer_id", "AB12") == fulfil.TombstoneHash(key, "customer_id", "ab12") {
+			t.Error("a customer id lost its case")
+		}
 		if other, _ := fulfil.Tombstones(ctx, d, "crm"); len(other) != 0 {
 			t.Errorf("crm tombstones %v", other)
 		}
