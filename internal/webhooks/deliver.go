@@ -3,10 +3,7 @@ package webhooks
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/garde-privacy/garde/internal/signature"
 
 	"github.com/riverqueue/river"
 
@@ -64,15 +63,6 @@ func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 // Timeout leaves room for the request and the bookkeeping around it.
 func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration {
 	return RequestTimeout + 30*time.Second
-}
-
-// sign is the Garde-Signature value of body sent at ts.
-func sign(secret []byte, ts int64, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(strconv.FormatInt(ts, 10)))
-	m.Write([]byte{'.'})
-	m.Write(body)
-	return "v1=" + hex.EncodeToString(m.Sum(nil))
 }
 
 // deliver sends one delivery. A delivery already delivered or given up on
@@ -163,7 +153,7 @@ func (s *Service) post(ctx context.Context, id, url, sealed string, d *Delivery)
 	req.Header.Set("Garde-Event", d.Event)
 	req.Header.Set("Garde-Delivery", id)
 	req.Header.Set("Garde-Timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("Garde-Signature", sign(secret, ts, body))
+	req.Header.Set("Garde-Signature", signature.Sign(secret, ts, body))
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return 0, errors.New(describeTransportError(err))

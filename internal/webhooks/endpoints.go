@@ -2,9 +2,7 @@ package webhooks
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -14,19 +12,15 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/garde-privacy/garde/internal/signature"
+
 	"github.com/garde-privacy/garde/internal/db"
 )
 
 // secretPrefix starts every signing secret, so people recognise one.
 const secretPrefix = "whsec_"
 
-func newSecret() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return secretPrefix + base64.RawURLEncoding.EncodeToString(b), nil
-}
+func newSecret() (string, error) { return signature.NewSecret(secretPrefix) }
 
 // checked is a validated EndpointInput.
 type checked struct {

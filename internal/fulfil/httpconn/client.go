@@ -3,11 +3,6 @@ package httpconn
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/garde-privacy/garde/internal/signature"
 )
 
 // Defaults of a Client.
@@ -32,38 +29,16 @@ const (
 	userAgent = "Garde-Fulfil/1"
 )
 
-// NewSecret makes a signing secret: 32 random bytes, readable.
-func NewSecret() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return SecretPrefix + base64.RawURLEncoding.EncodeToString(b), nil
-}
+// NewSecret makes a signing secret for an endpoint.
+func NewSecret() (string, error) { return signature.NewSecret(SecretPrefix) }
 
 // Sign is the Garde-Signature value of body sent at ts.
-func Sign(secret []byte, ts int64, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(strconv.FormatInt(ts, 10)))
-	m.Write([]byte{'.'})
-	m.Write(body)
-	return "v1=" + hex.EncodeToString(m.Sum(nil))
-}
+func Sign(secret []byte, ts int64, body []byte) string { return signature.Sign(secret, ts, body) }
 
 // Verify checks a call as a receiver does: the signature over the raw body
 // and a timestamp within Tolerance of now.
 func Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
-	ts, err := strconv.ParseInt(h.Get("Garde-Timestamp"), 10, 64)
-	if err != nil {
-		return errors.New("no Garde-Timestamp")
-	}
-	if d := now.Sub(time.Unix(ts, 0)); d > Tolerance || d < -Tolerance {
-		return errors.New("Garde-Timestamp too far from now")
-	}
-	if !hmac.Equal([]byte(h.Get("Garde-Signature")), []byte(Sign(secret, ts, body))) {
-		return errors.New("bad Garde-Signature")
-	}
-	return nil
+	return signature.Verify(secret, h, body, now, Tolerance)
 }
 
 // Error is a call that did not give a usable answer. Permanent errors are
