@@ -2,17 +2,12 @@ package breach
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/garde-privacy/garde/internal/db"
 )
 
 // Querier runs SQL: a *db.DB outside a transaction, a *db.Tx inside one.
-type Querier interface {
-	Exec(ctx context.Context, q string, args ...any) (sql.Result, error)
-	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
-}
+type Querier = db.Querier
 
 // Store keeps the register. Writes take the caller's transaction so a
 // change, its timeline event and its audit entry commit together. Reads of

@@ -111,6 +111,19 @@ func rebindDollar(q string) string {
 	return b.String()
 }
 
+// Querier runs SQL: a *DB outside a transaction, a *Tx inside one. The
+// domain stores take it for reads that may run in either.
+type Querier interface {
+	Exec(ctx context.Context, q string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+var (
+	_ Querier = (*DB)(nil)
+	_ Querier = (*Tx)(nil)
+)
+
 // Exec runs a write statement on the writer pool.
 func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return d.Write.ExecContext(ctx, d.Rebind(q), args...)

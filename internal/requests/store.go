@@ -2,18 +2,13 @@ package requests
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/garde-privacy/garde/internal/db"
 )
 
 // Querier runs SQL: a *db.DB outside a transaction, a *db.Tx inside one.
-type Querier interface {
-	Exec(ctx context.Context, q string, args ...any) (sql.Result, error)
-	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
-}
+type Querier = db.Querier
 
 // Store keeps requests, their timelines and tasks, the systems and the
 // secret keys. Writes take the caller's transaction so a change, its

@@ -122,9 +122,7 @@ func runnable(t requests.Type, kind string) bool {
 }
 
 // connectorKind is the kind of the system's connector, or "" without one.
-func connectorKind(ctx context.Context, q interface {
-	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
-}, systemID string) (string, error) {
+func connectorKind(ctx context.Context, q db.Querier, systemID string) (string, error) {
 	var kind string
 	err := q.QueryRow(ctx, "SELECT kind FROM fulfil_connectors WHERE system_id = ?", systemID).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) {
