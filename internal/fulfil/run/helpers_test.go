@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/riverqueue/river"
@@ -164,6 +166,39 @@ func (f *fixture) count(action string) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// checkPackage opens an access package and checks that its data.json
+// holds exactly the wanted ids per collection and that no file holds
+// another person's data; it returns the package's files.
+func checkPackage(t *testing.T, content []byte, want map[string][]int64) map[string][]byte {
+	t.Helper()
+	zf := unzip(t, content)
+	var doc map[string][]map[string]any
+	if err := json.Unmarshal(zf["data.json"], &doc); err != nil {
+		t.Fatalf("data.json: %v", err)
+	}
+	if len(doc) != len(want) {
+		t.Errorf("data.json has %d collections, want %d", len(doc), len(want))
+	}
+	for k, ids := range want {
+		var got []int64
+		for _, row := range doc[k] {
+			got = append(got, int64(row["id"].(float64)))
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, ids) {
+			t.Errorf("%s: ids %v, want %v", k, got, ids)
+		}
+	}
+	for name, b := range zf {
+		for _, s := range shoptest.Others {
+			if strings.Contains(string(b), s) {
+				t.Errorf("%s holds %q, another person's data", name, s)
+			}
+		}
+	}
+	return zf
+}
 
 func unzip(t *testing.T, b []byte) map[string][]byte {
 	t.Helper()

@@ -2,7 +2,6 @@ package run_test
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"net/url"
 	"slices"
@@ -80,31 +79,7 @@ func TestVerifiedAccessRequestAttachesExactlyThePersonsRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		zf := unzip(t, content)
-		var doc map[string][]map[string]any
-		if err := json.Unmarshal(zf["data.json"], &doc); err != nil {
-			t.Fatalf("data.json: %v", err)
-		}
-		if len(doc) != len(want) {
-			t.Errorf("data.json has %d collections, want %d", len(doc), len(want))
-		}
-		for k, ids := range want {
-			var got []int64
-			for _, row := range doc[k] {
-				got = append(got, int64(row["id"].(float64)))
-			}
-			slices.Sort(got)
-			if !slices.Equal(got, ids) {
-				t.Errorf("%s: ids %v, want %v", k, got, ids)
-			}
-		}
-		for name, b := range zf {
-			for _, s := range shoptest.Others {
-				if strings.Contains(string(b), s) {
-					t.Errorf("%s holds %q, another person's data", name, s)
-				}
-			}
-		}
+		zf := checkPackage(t, content, want)
 		// The summary is in the person's language.
 		if !strings.Contains(string(zf["summary.html"]), `<html lang="fr">`) {
 			t.Errorf("summary.html is not in French")
