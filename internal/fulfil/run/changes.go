@@ -230,16 +230,9 @@ func (s *Service) Rectify(ctx context.Context, actor requests.Actor, requestID, 
 			at.Task.ID, sealed, strings.Join(fields, ","), actor.String(), s.now()); err != nil {
 			return fmt.Errorf("fulfil: save changes: %w", err)
 		}
-		res, err := s.queue.InsertTx(ctx, tx, TaskArgs{TaskID: at.Task.ID}, taskOpts())
-		if err != nil {
+		// An earlier failed run's job runs again now with the new changes.
+		if err := s.enqueueAgain(ctx, tx, at.Task.ID); err != nil {
 			return err
-		}
-		if res.UniqueSkippedAsDuplicate {
-			// A job of this task already exists (an earlier failed run):
-			// it runs again now with the new changes.
-			if _, err := s.queue.Client().JobRetryTx(ctx, tx.Tx, res.Job.ID); err != nil {
-				return err
-			}
 		}
 		_, err = s.audit.Record(ctx, tx, actor.String(), "fulfil.rectify_requested", "request:"+at.RequestID,
 			map[string]any{"task_id": at.Task.ID, "system": at.Task.SystemName, "changes": masked})

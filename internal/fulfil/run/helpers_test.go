@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/garde-privacy/garde/internal/audit"
 	"github.com/garde-privacy/garde/internal/db"
@@ -140,6 +141,27 @@ func (f *fixture) jobTasks() []string {
 		out = append(out, a.TaskID)
 	}
 	return out
+}
+
+// availableJobs is how many of the task's jobs wait to be worked.
+func (f *fixture) availableJobs(taskID string) int {
+	f.t.Helper()
+	res, err := f.q.Client().JobList(f.ctx, river.NewJobListParams().Kinds(run.TaskArgs{}.Kind()).
+		States(rivertype.JobStateAvailable).First(100))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	n := 0
+	for _, j := range res.Jobs {
+		var a run.TaskArgs
+		if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+			f.t.Fatal(err)
+		}
+		if a.TaskID == taskID {
+			n++
+		}
+	}
+	return n
 }
 
 // task returns the request's only task.

@@ -2,9 +2,12 @@ package run
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/garde-privacy/garde/internal/db"
 	"github.com/garde-privacy/garde/internal/i18n"
@@ -81,17 +84,36 @@ func (s *Service) Rerun(ctx context.Context, actor requests.Actor, requestID, ta
 				return ErrNotRerunnable
 			}
 		}
-		res, err := s.queue.InsertTx(ctx, tx, TaskArgs{TaskID: at.Task.ID}, taskOpts())
-		if err != nil {
+		if err := s.enqueueAgain(ctx, tx, at.Task.ID); err != nil {
 			return err
-		}
-		if res.UniqueSkippedAsDuplicate {
-			if _, err := s.queue.Client().JobRetryTx(ctx, tx.Tx, res.Job.ID); err != nil {
-				return err
-			}
 		}
 		_, err = s.audit.Record(ctx, tx, actor.String(), "fulfil.rerun", "request:"+r.ID,
 			map[string]any{"task_id": at.Task.ID, "system": at.Task.SystemName})
 		return err
 	})
+}
+
+// newRunID is a random marker for a rerun's job.
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// enqueueAgain makes the task's job run (again) now. A job still waiting
+// for its next attempt, or one that ended, is made available. One River
+// still counts as running has already written the task's end (a retry
+// leaves a running job alone), so the new run gets a job of its own; a
+// run alongside one still working is harmless, runs being idempotent.
+func (s *Service) enqueueAgain(ctx context.Context, tx *db.Tx, taskID string) error {
+	res, err := s.queue.InsertTx(ctx, tx, TaskArgs{TaskID: taskID}, taskOpts())
+	if err != nil || !res.UniqueSkippedAsDuplicate {
+		return err
+	}
+	if res.Job.State == rivertype.JobStateRunning {
+		_, err = s.queue.InsertTx(ctx, tx, TaskArgs{TaskID: taskID, Run: newRunID()}, taskOpts())
+		return err
+	}
+	_, err = s.queue.Client().JobRetryTx(ctx, tx.Tx, res.Job.ID)
+	return err
 }

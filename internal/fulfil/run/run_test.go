@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -252,9 +253,19 @@ func TestConnectorDownFailsVisiblyAfterRetries(t *testing.T) {
 			t.Fatalf("after rerun: %s %q", got.State, got.Note)
 		}
 		// A done task runs again on demand (an identity may have been
-		// added since); it is open until its job ends.
+		// added since); it is open until its job ends. River may not yet
+		// have marked the job that finished the task as completed: the
+		// new run must then get a job of its own, not a retry River
+		// ignores for a running job.
+		if _, err := f.db.Exec(f.ctx, "UPDATE river_job SET state = 'running', attempted_at = ? WHERE kind = ?",
+			time.Now().UTC(), run.TaskArgs{}.Kind()); err != nil {
+			t.Fatal(err)
+		}
 		if err := f.run.Rerun(f.ctx, f.agent, id, task.ID); err != nil {
 			t.Errorf("rerun of a done task: %v", err)
+		}
+		if n := f.availableJobs(task.ID); n != 1 {
+			t.Errorf("%d jobs ready for the task run again, want 1", n)
 		}
 		if got := f.task(id); got.State != requests.TaskOpen {
 			t.Errorf("done task run again: %s", got.State)

@@ -95,6 +95,9 @@ const MaxAttempts = 6
 // TaskArgs runs the automatic task of one system for one request.
 type TaskArgs struct {
 	TaskID string `json:"task_id"`
+	// Run tells a rerun's job from one still finishing its own run, which
+	// River would otherwise take for the same unique job.
+	Run string `json:"run,omitempty"`
 }
 
 // Kind is the job's stable name.
