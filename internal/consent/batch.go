@@ -72,9 +72,26 @@ func (b *batcher) gather() {
 	}
 }
 
-// preparer is a store that can ready its statements before a group.
-type preparer interface {
-	Prepare(ctx context.Context) error
+// oneStatement is a store that can say when a group is written by a
+// single statement (see SQLStore.OneStatement).
+type oneStatement interface {
+	OneStatement(n int) bool
+}
+
+// alone tells whether events can be written without a transaction: one
+// statement writes them all, and none has a webhook or an audit entry to
+// commit with it.
+func (s *Service) alone(events []*Event) bool {
+	o, ok := s.store.(oneStatement)
+	if !ok || !o.OneStatement(len(events)) {
+		return false
+	}
+	for _, e := range events {
+		if s.notifies(e) || audited(e) {
+			return false
+		}
+	}
+	return true
 }
 
 type pendingEvent struct {
@@ -129,33 +146,30 @@ func answer(done chan error) error {
 	return err
 }
 
-// writeGroup commits a group in one transaction. If that fails, each
-// event is tried alone, so one bad event cannot sink the others.
+// writeGroup commits a group in one transaction, or in one statement when
+// that is enough (see alone). If that fails, each event is tried alone, so
+// one bad event cannot sink the others.
 func (s *Service) writeGroup(ctx context.Context, group []*pendingEvent) {
-	if p, ok := s.store.(preparer); ok && !s.prepared.Load() {
-		// Outside the transaction (see SQLStore.Prepare); on failure the
-		// statements are parsed as they run, and preparing is tried again.
-		if err := p.Prepare(ctx); err == nil {
-			s.prepared.Store(true)
-		} else {
-			s.log.Warn("consent: prepare ledger statements", "err", err)
-		}
-	}
 	events := make([]*Event, len(group))
 	for i, it := range group {
 		events[i] = it.e
 	}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := s.store.InsertEvents(ctx, tx, events); err != nil {
-			return err
-		}
-		for _, e := range events {
-			if err := s.sideEffects(ctx, tx, e); err != nil {
+	var err error
+	if s.alone(events) {
+		err = s.store.InsertEvents(ctx, s.db, events)
+	} else {
+		err = s.db.InTx(ctx, func(tx *db.Tx) error {
+			if err := s.store.InsertEvents(ctx, tx, events); err != nil {
 				return err
 			}
-		}
-		return nil
-	})
+			for _, e := range events {
+				if err := s.sideEffects(ctx, tx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	if err == nil || len(group) == 1 {
 		for _, it := range group {
 			it.done <- err

@@ -73,25 +73,46 @@ func TestGroupCommit(t *testing.T) {
 	})
 }
 
-// TestChunksCoverTheGroup: both ways of cutting a group into statements
-// cover every row once, in order; PostgreSQL's uses the fewest statements.
-func TestChunksCoverTheGroup(t *testing.T) {
-	for n := range 300 {
-		for name, split := range map[string]func(int, func(int, int) error) error{"fixed": chunks, "exact": exactChunks} {
-			next, calls := 0, 0
-			split(n, func(off, size int) error {
-				if off != next || size < 1 || size > chunkSizes[0] {
-					t.Fatalf("%s %d: chunk [%d, %d) after %d", name, n, off, off+size, next)
+// TestInsertEventsWritesEveryRowOnce: groups of every shape (one
+// statement on the database alone, several in a transaction, sizes on
+// both sides of a statement's limit) store each event once, whole.
+func TestInsertEventsWritesEveryRowOnce(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		s, _ := newTestService(t, d)
+		store := s.store.(*SQLStore)
+		total := 0
+		for _, n := range []int{1, 7, maxRows, maxRows + 1, 3*maxRows + 5} {
+			for _, inTx := range []bool{false, true} {
+				if !inTx && !store.OneStatement(n) {
+					continue
 				}
-				next, calls = off+size, calls+1
-				return nil
-			})
-			if next != n {
-				t.Fatalf("%s %d: covered %d rows", name, n, next)
-			}
-			if name == "exact" && calls != (n+chunkSizes[0]-1)/chunkSizes[0] {
-				t.Fatalf("exact %d: %d statements", n, calls)
+				events := make([]*Event, n)
+				for i := range events {
+					now := time.Now().UTC().Truncate(time.Microsecond)
+					events[i] = &Event{ID: newID(), DeviceID: fmt.Sprintf("dev-%d-%v-%d", n, inTx, i), Kind: KindChoice,
+						Granted: []Purpose{Analytics}, Refused: []Purpose{Marketing}, Method: Express, Source: SourceBanner,
+						Actor: ActorPublic, GivenAt: now, RecordedAt: now}
+				}
+				var err error
+				if inTx {
+					err = d.InTx(t.Context(), func(tx *db.Tx) error { return store.InsertEvents(t.Context(), tx, events) })
+				} else {
+					err = store.InsertEvents(t.Context(), d, events)
+				}
+				if err != nil {
+					t.Fatalf("%d events, in a transaction %v: %v", n, inTx, err)
+				}
+				total += n
+				for _, e := range events {
+					got, err := s.Event(t.Context(), e.ID)
+					if err != nil || got.DeviceID != e.DeviceID || len(got.Refused) != 1 || got.Refused[0] != Marketing {
+						t.Fatalf("%d events, in a transaction %v: event %s read back %+v %v", n, inTx, e.DeviceID, got, err)
+					}
+				}
 			}
 		}
-	}
+		if c := count(t, d, "SELECT COUNT(*) FROM consent_events"); c != total {
+			t.Fatalf("%d rows stored, want %d", c, total)
+		}
+	})
 }

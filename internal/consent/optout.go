@@ -99,10 +99,15 @@ func (s *Service) OptOut(ctx context.Context, in OptOutInput) (*Event, error) {
 	return e, nil
 }
 
+// notifies tells whether e is an opt-out the business's systems hear of.
+func (s *Service) notifies(e *Event) bool {
+	return s.emitter != nil && e.Method == OptOut && len(e.Refused) > 0
+}
+
 // notify queues the opt-out webhook for an event that refuses, by opt-out,
 // purposes the business must stop.
 func (s *Service) notify(ctx context.Context, tx *db.Tx, e *Event) error {
-	if s.emitter == nil || e.Method != OptOut || len(e.Refused) == 0 {
+	if !s.notifies(e) {
 		return nil
 	}
 	kind := DoNotSell

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -62,8 +61,7 @@ type Service struct {
 	restrictions     Restrictions
 	now              func() time.Time
 	batch            batcher
-	prepared         atomic.Bool // the store's statements are prepared
-	sites            sync.Map    // site ID → cachedSite
+	sites            sync.Map // site ID → cachedSite
 }
 
 // NewService returns the consent service.
@@ -136,12 +134,16 @@ func (s *Service) writeEvent(ctx context.Context, tx *db.Tx, e *Event) error {
 	return s.sideEffects(ctx, tx, e)
 }
 
+// audited tells whether e gets an audit entry: every event but a
+// visitor's anonymous banner choice, which holds no personal data.
+func audited(e *Event) bool { return e.Actor != ActorPublic || e.SubjectID != "" }
+
 // sideEffects queues an event's webhook and writes its audit entry.
 func (s *Service) sideEffects(ctx context.Context, tx *db.Tx, e *Event) error {
 	if err := s.notify(ctx, tx, e); err != nil {
 		return err
 	}
-	if e.Actor == ActorPublic && e.SubjectID == "" {
+	if !audited(e) {
 		return nil
 	}
 	_, err := s.audit.Record(ctx, tx, e.Actor, "consent."+string(e.Kind), "consent:"+e.ID, map[string]any{

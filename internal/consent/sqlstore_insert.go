@@ -10,38 +10,11 @@ import (
 	"github.com/garde-privacy/garde/internal/db"
 )
 
-// chunkSizes are the row counts of the ledger's insert statements on
-// SQLite. A group is written as a few statements of these sizes, so that
-// only a handful of distinct statements exist, each prepared once on the
-// writer instead of parsed once per group.
-var chunkSizes = [...]int{64, 16, 4, 1}
-
-// chunks calls fn with consecutive slices [off, off+size) covering n rows.
-func chunks(n int, fn func(off, size int) error) error {
-	off := 0
-	for _, size := range chunkSizes {
-		for n-off >= size {
-			if err := fn(off, size); err != nil {
-				return err
-			}
-			off += size
-		}
-	}
-	return nil
-}
-
-// exactChunks calls fn with slices of chunkSizes[0] rows and one of the
-// rest: PostgreSQL's groups are written in as few statements as possible,
-// each a round trip to the server; the driver describes each of the 64
-// sizes once per connection and keeps it.
-func exactChunks(n int, fn func(off, size int) error) error {
-	for off := 0; off < n; off += chunkSizes[0] {
-		if err := fn(off, min(chunkSizes[0], n-off)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// maxRows is the most events one insert statement writes. A group of up
+// to maxRows events is one statement, which needs no transaction around
+// it; a larger one is written in statements of maxRows and one of the
+// rest.
+const maxRows = 64
 
 // rowsSQL repeats a row of params placeholders: "(?, ?), (?, ?)".
 func rowsSQL(rows, params int) string {
@@ -55,104 +28,110 @@ func insertEventsSQL(rows int) string {
 	return `INSERT INTO consent_events(` + eventColumns + `) VALUES ` + rowsSQL(rows, eventParams)
 }
 
-// stmtCache holds the ledger's statements, rewritten for the dialect and,
-// on SQLite, prepared on the writer connection.
+// stmtCache holds the ledger's insert statements, one per row count,
+// rewritten for the dialect and, on SQLite, prepared on the writer
+// connection the first time they run outside a transaction (the writer
+// has one connection, which a transaction holds). PostgreSQL's driver
+// keeps its own prepared statements per connection.
 type stmtCache struct {
 	once     sync.Once
-	events   map[int]string
+	sql      [maxRows + 1]string
 	mu       sync.Mutex
-	prepared map[string]*sql.Stmt
+	prepared [maxRows + 1]*sql.Stmt
 }
 
 func (c *stmtCache) init(d *db.DB) {
 	c.once.Do(func() {
-		c.events = map[int]string{}
-		for _, n := range chunkSizes {
-			c.events[n] = d.Rebind(insertEventsSQL(n))
-		}
-		if d.Dialect == db.Postgres {
-			for n := 1; n < chunkSizes[0]; n++ {
-				c.events[n] = d.Rebind(insertEventsSQL(n))
-			}
+		for n := 1; n <= maxRows; n++ {
+			c.sql[n] = d.Rebind(insertEventsSQL(n))
 		}
 	})
 }
 
-// Prepare readies the insert statements on SQLite's writer connection.
-// It must run outside a transaction: the writer has one connection, which
-// a transaction holds. Without it, or if it fails, statements are parsed
-// as they run.
-func (s *SQLStore) Prepare(ctx context.Context) error {
-	if s.db.Dialect != db.SQLite {
-		return nil
-	}
-	c := &s.stmts
-	c.init(s.db)
+// stmt returns the prepared statement for n rows, if there is one.
+func (c *stmtCache) stmt(n int) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.prepared != nil {
-		return nil
-	}
-	prepared := map[string]*sql.Stmt{}
-	for _, q := range c.events {
-		st, err := s.db.Write.PrepareContext(ctx, q)
-		if err != nil {
-			for _, st := range prepared {
-				st.Close()
-			}
-			return fmt.Errorf("consent: prepare: %w", err)
-		}
-		prepared[q] = st
-	}
-	c.prepared = prepared
-	return nil
+	return c.prepared[n]
 }
 
-// exec runs one of the cached statements in tx.
-func (s *SQLStore) exec(ctx context.Context, tx *db.Tx, q string, args []any) error {
-	s.stmts.mu.Lock()
-	st := s.stmts.prepared[q]
-	s.stmts.mu.Unlock()
+// prepare returns the statement for n rows, preparing it on SQLite's
+// writer; nil when it cannot (the statement is then parsed as it runs).
+func (c *stmtCache) prepare(ctx context.Context, d *db.DB, n int) *sql.Stmt {
+	if d.Dialect != db.SQLite {
+		return nil
+	}
+	if st := c.stmt(n); st != nil {
+		return st
+	}
+	st, err := d.Write.PrepareContext(ctx, c.sql[n])
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.prepared[n] != nil {
+		st.Close()
+		return c.prepared[n]
+	}
+	c.prepared[n] = st
+	return st
+}
+
+// exec writes n rows with the cached statement, in a transaction or on
+// its own.
+func (s *SQLStore) exec(ctx context.Context, q db.Querier, n int, args []any) error {
+	c := &s.stmts
 	var err error
-	if st != nil {
-		_, err = tx.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	} else {
-		_, err = tx.Tx.ExecContext(ctx, q, args...)
+	switch x := q.(type) {
+	case *db.Tx:
+		if st := c.stmt(n); st != nil {
+			_, err = x.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		} else {
+			_, err = x.Tx.ExecContext(ctx, c.sql[n], args...)
+		}
+	case *db.DB:
+		if st := c.prepare(ctx, x, n); st != nil {
+			_, err = st.ExecContext(ctx, args...)
+		} else {
+			_, err = x.Write.ExecContext(ctx, c.sql[n], args...)
+		}
+	default:
+		_, err = q.Exec(ctx, c.sql[n], args...)
 	}
 	return err
 }
+
+// OneStatement tells whether InsertEvents writes n events with a single
+// statement, which is atomic without a transaction around it: that saves
+// a group its BEGIN and COMMIT (two of its three round trips on
+// PostgreSQL).
+func (s *SQLStore) OneStatement(n int) bool { return n >= 1 && n <= maxRows }
 
 // InsertEvent appends e.
 func (s *SQLStore) InsertEvent(ctx context.Context, tx *db.Tx, e *Event) error {
 	return s.InsertEvents(ctx, tx, []*Event{e})
 }
 
-// InsertEvents appends events with a few multi-row statements. Nothing
-// else is written: the current state is derived on read (States), so an
-// event costs one row and one holder index entry (two when it names both
-// a person and a device).
-func (s *SQLStore) InsertEvents(ctx context.Context, tx *db.Tx, events []*Event) error {
-	if len(events) == 0 {
-		return nil
-	}
+// InsertEvents appends events with as few multi-row statements as
+// possible. Nothing else is written: the current state is derived on read
+// (States), so an event costs one row and one holder index entry (two
+// when it names both a person and a device).
+func (s *SQLStore) InsertEvents(ctx context.Context, q db.Querier, events []*Event) error {
 	c := &s.stmts
 	c.init(s.db)
-	args := make([]any, 0, eventParams*min(len(events), chunkSizes[0]))
-	split := chunks
-	if s.db.Dialect == db.Postgres {
-		split = exactChunks
-	}
-	err := split(len(events), func(off, size int) error {
+	args := make([]any, 0, eventParams*min(len(events), maxRows))
+	for off := 0; off < len(events); off += maxRows {
+		n := min(maxRows, len(events)-off)
 		args = args[:0]
-		for _, e := range events[off : off+size] {
+		for _, e := range events[off : off+n] {
 			args = append(args, e.ID, e.SiteID, e.SubjectID, e.DeviceID, string(e.Kind), encodePurposes(e.Granted),
 				encodePurposes(e.Refused), string(e.Method), string(e.Source), e.NoticeVersion, e.Language, e.GPC, e.Actor,
 				e.GivenAt, e.RecordedAt)
 		}
-		return s.exec(ctx, tx, c.events[size], args)
-	})
-	if err != nil {
-		return fmt.Errorf("consent: insert events: %w", err)
+		if err := s.exec(ctx, q, n, args); err != nil {
+			return fmt.Errorf("consent: insert events: %w", err)
+		}
 	}
 	return nil
 }

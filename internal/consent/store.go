@@ -14,8 +14,10 @@ import (
 type Store interface {
 	// InsertEvent appends e to the ledger.
 	InsertEvent(ctx context.Context, tx *db.Tx, e *Event) error
-	// InsertEvents is InsertEvent for a group, in event order.
-	InsertEvents(ctx context.Context, tx *db.Tx, events []*Event) error
+	// InsertEvents is InsertEvent for a group, in event order, in a
+	// transaction or, for a group written by one statement (OneStatement),
+	// on the database itself: the statement is atomic on its own.
+	InsertEvents(ctx context.Context, q db.Querier, events []*Event) error
 	GetEvent(ctx context.Context, id string) (*Event, error)
 	// History lists a holder's events, newest first.
 	History(ctx context.Context, h Holder, limit int) ([]Event, error)

@@ -38,6 +38,8 @@ type DB struct {
 	// in arrival order once waiters queue (its starvation mode), which
 	// keeps the slowest writes from waiting behind later ones.
 	writers sync.Mutex
+	// checkpointer copies SQLite's log into the database file.
+	checkpointer *checkpointer
 }
 
 // Open opens the database named by url, or the SQLite file garde.db in
@@ -56,6 +58,9 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 // Close closes every pool.
 func (d *DB) Close() error {
 	var errs []error
+	if d.checkpointer != nil {
+		errs = append(errs, d.checkpointer.close())
+	}
 	if d.Read != nil && d.Read != d.Write {
 		errs = append(errs, d.Read.Close())
 	}

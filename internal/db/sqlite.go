@@ -29,7 +29,9 @@ func openSQLite(ctx context.Context, url, dataDir string) (*DB, error) {
 		}
 	}
 	dsn := "file:" + path + "?" + sqlitePragmas
-	write, err := sql.Open("sqlite", dsn)
+	// The writer runs no checkpoint itself: the checkpointer does (see
+	// sqlite_checkpoint.go).
+	write, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("cannot open SQLite database %s: %w", path, err)
 	}
@@ -49,6 +51,13 @@ func openSQLite(ctx context.Context, url, dataDir string) (*DB, error) {
 		d.Close()
 		return nil, fmt.Errorf("cannot open SQLite database %s: %s", path, cleanSQLiteError(err))
 	}
+	ckpt, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("cannot open SQLite database %s: %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	d.checkpointer = startCheckpointer(ckpt, write, checkpointEvery, writerCheckpoint)
 	return d, nil
 }
 
