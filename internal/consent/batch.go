@@ -113,14 +113,23 @@ func (s *Service) commit(ctx context.Context, e *Event, a *arrival) error {
 	b.mu.Lock()
 	b.pending = append(b.pending, it)
 	a.leave()
-	if b.busy {
-		b.mu.Unlock()
-		return answer(done)
+	if !b.busy {
+		b.busy = true
+		// The writer writes for others too: their requests must not fail
+		// because the first one's was cancelled.
+		go s.drain(context.WithoutCancel(ctx))
 	}
-	b.busy = true
-	// The leader writes for others too: their requests must not fail
-	// because its own was cancelled.
-	wctx := context.WithoutCancel(ctx)
+	b.mu.Unlock()
+	return answer(done)
+}
+
+// drain writes groups until none is waiting. It runs in a goroutine of its
+// own rather than in the first caller's: a caller that wrote for the
+// others would answer only once the queue ran dry, which under steady
+// load may be never.
+func (s *Service) drain(ctx context.Context) {
+	b := &s.batch
+	b.mu.Lock()
 	for len(b.pending) > 0 {
 		b.gather()
 		n := min(len(b.pending), maxBatch)
@@ -130,12 +139,11 @@ func (s *Service) commit(ctx context.Context, e *Event, a *arrival) error {
 		// instead of growing for ever.
 		b.pending = b.pending[:copy(b.pending, b.pending[n:])]
 		b.mu.Unlock()
-		s.writeGroup(wctx, group)
+		s.writeGroup(ctx, group)
 		b.mu.Lock()
 	}
 	b.busy = false
 	b.mu.Unlock()
-	return answer(done)
 }
 
 // answer waits for the outcome of a pending event and recycles its channel
