@@ -28,7 +28,7 @@ const (
 // Errors of the campaign's forms.
 var (
 	errNewsletterNoFile  = i18n.NewError("newsletter.error.no_file")
-	errNewsletterTooBig  = i18n.NewError("newsletter.error.upload_too_large", map[string]any{"Max": maxBody >> 10})
+	errNewsletterTooBig  = i18n.NewError("newsletter.error.upload_too_large", map[string]any{"Max": consent.MaxImportBytes >> 20})
 	errNewsletterLang    = i18n.NewError("newsletter.error.lang_invalid")
 	errNewsletterCountID = "newsletter.error.count_invalid"
 )

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -208,12 +209,31 @@ func TestConsentNewsletterBadList(t *testing.T) {
 	if n := e.count(t, "SELECT COUNT(*) FROM audit_log"); n != audits {
 		t.Fatalf("refused lists wrote %d audit entries", n-audits)
 	}
-	// Too big for the page: said so, nothing written.
-	big := "email,name,subscribed_at,how_added\n" + strings.Repeat("someone@example.org,Someone,,passive\n", maxBody/30)
-	r := admin.uploadInventory(page+"/import", "file", "big.csv", []byte(big))
+	// Too big: said so, nothing written.
+	var big strings.Builder
+	big.WriteString("email,name,subscribed_at,how_added\n")
+	for i := 0; big.Len() <= maxNewsletterBody; i++ {
+		fmt.Fprintf(&big, "someone-%d@example.org,Someone,,passive\n", i)
+	}
+	r := admin.uploadInventory(page+"/import", "file", "big.csv", []byte(big.String()))
 	r.mustStatus(t, 422)
-	r.mustContain(t, esc(e.cat.For(i18n.NL).T("newsletter.error.upload_too_large", map[string]any{"Max": maxBody >> 10})))
+	r.mustContain(t, esc(e.cat.For(i18n.NL).T("newsletter.error.upload_too_large", map[string]any{"Max": consent.MaxImportBytes >> 20})))
 	if c, err := cs.Campaign(t.Context()); err != nil || c.Total != 0 {
 		t.Fatalf("after refused lists: %+v %v", c, err)
+	}
+	// A list far larger than any other form imports whole from the page.
+	var long strings.Builder
+	long.WriteString("email,name,subscribed_at,how_added\n")
+	const rows = 6000
+	for i := range rows {
+		fmt.Fprintf(&long, "reader-%d@example.org,Reader %d,2019-05-01,unknown\n", i, i)
+	}
+	if long.Len() <= 4*maxBody {
+		t.Fatalf("the long list has only %d bytes", long.Len())
+	}
+	r = admin.uploadInventory(page+"/import", "file", "long.csv", []byte(long.String()))
+	r.mustStatus(t, http.StatusOK)
+	if c, err := cs.Campaign(t.Context()); err != nil || c.Total != rows {
+		t.Fatalf("after the long list: %+v %v", c, err)
 	}
 }

@@ -6,19 +6,27 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/requests"
 )
 
 // maxUploadBody is the body an attachment upload may send: the largest
-// file and room for the multipart framing. Every other form keeps the
-// small limit of maxBody.
+// file and room for the multipart framing. Every other form but the
+// newsletter import keeps the small limit of maxBody.
 const maxUploadBody = requests.MaxAttachmentSize + 64<<10
+
+// maxNewsletterBody is the body a subscriber list import may send: the
+// largest list the service takes and room for the multipart framing.
+const maxNewsletterBody = consent.MaxImportBytes + 64<<10
 
 // bodyLimit is the largest body accepted for r.
 func bodyLimit(r *http.Request) int64 {
-	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, requests.PathRequest) &&
-		strings.HasSuffix(r.URL.Path, "/attachments") {
+	switch {
+	case r.Method != http.MethodPost:
+	case strings.HasPrefix(r.URL.Path, requests.PathRequest) && strings.HasSuffix(r.URL.Path, "/attachments"):
 		return maxUploadBody
+	case r.URL.Path == newsletterPath+"/import":
+		return maxNewsletterBody
 	}
 	return maxBody
 }

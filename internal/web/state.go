@@ -32,8 +32,8 @@ func (h *handler) withState(next http.Handler) http.Handler {
 			return
 		}
 		// Forms here are a few fields; a larger body is cut off, which
-		// leaves the form empty and so refused. Attachment uploads alone
-		// may send a file (bodyLimit).
+		// leaves the form empty and so refused. Attachment uploads and
+		// subscriber lists alone may send a file (bodyLimit).
 		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 		st := &state{}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
