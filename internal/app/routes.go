@@ -21,7 +21,8 @@ func (a *App) Handler() (http.Handler, error) {
 		Inventory: a.Inventory, Docs: a.Docs, Suppress: a.Suppress,
 	}))
 	consent.NewPublic(a.Consent, consent.PublicOptions{Catalog: a.Catalog, BaseURL: a.Config.PublicURL(),
-		TrustedProxies: a.Config.TrustedProxies, EventsPerWindow: a.Config.ConsentRateLimit, Log: a.Log}).Register(mux)
+		TrustedProxies: a.Config.TrustedProxies, EventsPerWindow: a.Config.ConsentRateLimit,
+		Window: a.Config.ConsentRateWindow, Log: a.Log}).Register(mux)
 	pages, err := web.New(web.Deps{
 		Config: a.Config, Catalog: a.Catalog, DB: a.DB, Operators: a.Operators, Audit: a.Audit,
 		Outbox: a.Outbox, Log: a.Log, Requests: a.Requests, Webhooks: a.Webhooks, Breaches: a.Breaches,

@@ -44,8 +44,9 @@ type Config struct {
 	// from one client address in 10 minutes.
 	PublicRateLimit int
 	// ConsentRateLimit is how many consent choices the banner's ledger
-	// endpoint accepts from one client address in 10 minutes.
-	ConsentRateLimit int
+	// endpoint accepts from one client address in ConsentRateWindow.
+	ConsentRateLimit  int
+	ConsentRateWindow time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed; empty believes none.
 	TrustedProxies []netip.Prefix
@@ -195,12 +196,20 @@ var Options = []Option{
 		c.PublicRateLimit = n
 		return nil
 	}},
-	{Key: "consent_rate_limit", Default: "30", Help: "consent choices the banner's endpoint accepts from one client address in 10 minutes", set: func(c *Config, v string) error {
+	{Key: "consent_rate_limit", Default: "30", Help: "consent choices the banner's endpoint accepts from one client address in each consent_rate_window", set: func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
 			return fmt.Errorf("must be a whole number between 1 and 1000000")
 		}
 		c.ConsentRateLimit = n
+		return nil
+	}},
+	{Key: "consent_rate_window", Default: "10m", Help: "the period over which consent_rate_limit counts one address's choices", set: func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 24*time.Hour {
+			return fmt.Errorf("must be a duration between 1s and 24h, e.g. 10m")
+		}
+		c.ConsentRateWindow = d
 		return nil
 	}},
 	{Key: "trusted_proxies", Default: "", Help: "comma-separated addresses or CIDR ranges of reverse proxies in front of Garde; from them the client address is read in X-Forwarded-For, which is ignored otherwise", set: func(c *Config, v string) error {
@@ -355,6 +364,8 @@ func (c *Config) Value(key string) string {
 		return strconv.Itoa(c.PublicRateLimit)
 	case "consent_rate_limit":
 		return strconv.Itoa(c.ConsentRateLimit)
+	case "consent_rate_window":
+		return c.ConsentRateWindow.String()
 	case "trusted_proxies":
 		ps := make([]string, len(c.TrustedProxies))
 		for i, p := range c.TrustedProxies {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,9 +35,10 @@ type PublicOptions struct {
 	BaseURL string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is read.
 	TrustedProxies []netip.Prefix
-	// EventsPerWindow caps the choices one client may post per window
-	// (DefaultEventsPerWindow when 0).
+	// EventsPerWindow caps the choices one client may post per Window
+	// (DefaultEventsPerWindow and DefaultEventsWindow when 0).
 	EventsPerWindow int
+	Window          time.Duration
 	Log             *slog.Logger
 }
 
@@ -44,8 +46,8 @@ type PublicOptions struct {
 // and tight for a script filling the ledger.
 const DefaultEventsPerWindow = 30
 
-// eventsWindow is the window of the per-client limit.
-const eventsWindow = 10 * time.Minute
+// DefaultEventsWindow is the window of the per-client limit.
+const DefaultEventsWindow = 10 * time.Minute
 
 // maxPublicBody caps a banner's post; a real one is a few hundred bytes.
 const maxPublicBody = 4 << 10
@@ -60,12 +62,16 @@ func NewPublic(svc *Service, o PublicOptions) *Public {
 	if n <= 0 {
 		n = DefaultEventsPerWindow
 	}
+	window := o.Window
+	if window <= 0 {
+		window = DefaultEventsWindow
+	}
 	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Public{svc: svc, cat: o.Catalog, baseURL: strings.TrimRight(o.BaseURL, "/"), log: log,
-		limit: newRateLimit(n, eventsWindow, o.TrustedProxies)}
+		limit: newRateLimit(n, window, o.TrustedProxies)}
 }
 
 // Register adds the public routes to mux.
@@ -194,8 +200,8 @@ func (p *Public) event(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusForbidden, "consent.error.origin_refused", nil, nil)
 		return
 	}
-	if !p.limit.allow(r) {
-		w.Header().Set("Retry-After", "600")
+	if ok, wait := p.limit.allow(r); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
 		fail(http.StatusTooManyRequests, "consent.error.rate_limited", nil, nil)
 		return
 	}

@@ -31,8 +31,8 @@ func newRateLimit(max int, window time.Duration, proxies []netip.Prefix) *rateLi
 }
 
 // allow counts one event of r's client and tells whether it is within the
-// limit.
-func (l *rateLimit) allow(r *http.Request) bool {
+// limit; when it is not, wait is the seconds until the window ends.
+func (l *rateLimit) allow(r *http.Request) (ok bool, wait int) {
 	key := l.client(r)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -42,7 +42,11 @@ func (l *rateLimit) allow(r *http.Request) bool {
 		l.start, l.count = now, map[string]int{}
 	}
 	l.count[key]++
-	return l.count[key] <= l.max
+	if l.count[key] <= l.max {
+		return true, 0
+	}
+	left := l.start.Add(l.window).Sub(l.now())
+	return false, max(1, int((left+time.Second-1)/time.Second))
 }
 
 // client is the peer's address (its /64 for IPv6), or, behind a trusted
