@@ -294,11 +294,19 @@ func registerConsent(s *Server) {
 			"piiPrincipalId, piiControllers, policyUrl, services, sensitive, spiCat), so it is sent as a document " +
 			"of that format rather than described here.",
 	}, func(ctx context.Context, in *struct {
-		ID string `path:"id" maxLength:"64"`
+		ID     string `path:"id" maxLength:"64"`
+		Format string `query:"format" enum:"json,jws" default:"json" doc:"json: the receipt; jws: the receipt signed with Ed25519 as a compact JWS (application/jwt), checked with the keys at /consent/v1/receipt-keys."`
 	}) (*receiptOutput, error) {
 		cs, err := svc()
 		if err != nil {
 			return nil, err
+		}
+		if in.Format == "jws" {
+			token, err := cs.SignedReceipt(ctx, in.ID)
+			if err != nil {
+				return nil, consentError(err)
+			}
+			return &receiptOutput{ContentType: "application/jwt", Body: []byte(token)}, nil
 		}
 		r, err := cs.Receipt(ctx, in.ID)
 		if err != nil {

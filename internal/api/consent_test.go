@@ -99,6 +99,12 @@ func TestConsentAPI(t *testing.T) {
 	if r := decode[consent.Receipt](t, w.Body.Bytes()); w.Code != 200 || r.Version != "KI-CR-v1.1.0" || r.PIIPrincipalID != "cust-7" {
 		t.Fatalf("receipt: %d %s", w.Code, w.Body)
 	}
+	// This fixture's service has no signer: a signed receipt is refused
+	// with its code, not a failure.
+	w = f.do(t, request{path: "/api/v1/consent/events/" + ev.ID + "/receipt?format=jws", token: "consent-read"})
+	if e := decodeError(t, w); w.Code != 422 || e.Error.Code != "consent.error.receipt_unsigned" {
+		t.Fatalf("signed receipt without a signer: %d %s", w.Code, w.Body)
+	}
 	w = f.do(t, request{path: "/api/v1/consent/export?format=csv&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z", token: "consent-read"})
 	rows, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
 	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") || err != nil || len(rows) != 4 || rows[1][0] != ev.ID {

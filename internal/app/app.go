@@ -14,6 +14,7 @@ import (
 	"github.com/garde-privacy/garde/internal/consent"
 	"github.com/garde-privacy/garde/internal/db"
 	"github.com/garde-privacy/garde/internal/docs"
+	"github.com/garde-privacy/garde/internal/fulfil"
 	"github.com/garde-privacy/garde/internal/fulfil/run"
 	"github.com/garde-privacy/garde/internal/fulfil/suppress"
 	"github.com/garde-privacy/garde/internal/i18n"
@@ -156,7 +157,17 @@ func (a *App) openDomains(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Consent = consent.NewService(consent.Deps{DB: a.DB, Audit: a.Audit, Log: log, Controller: consent.Controller{
+	// Receipts are signed with a key derived from the instance's sealed
+	// keyed-hash secret: the same on every instance, kept across restarts.
+	secret, err := fulfil.ErasureKey(ctx, a.DB, box)
+	if err != nil {
+		return fmt.Errorf("consent receipts: %w", err)
+	}
+	signer, err := consent.NewReceiptSigner(secret)
+	if err != nil {
+		return err
+	}
+	a.Consent = consent.NewService(consent.Deps{DB: a.DB, Audit: a.Audit, Log: log, ReceiptSigner: signer, Controller: consent.Controller{
 		Name: cfg.Organization, Email: cfg.SMTPFrom, URL: cfg.PublicURL(), Jurisdiction: cfg.Establishment},
 		Webhooks: a.Webhooks, Outbox: a.Outbox, BaseURL: cfg.PublicURL(),
 		Restrictions: consent.ListRestrictions{List: a.Suppress}})

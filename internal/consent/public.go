@@ -81,6 +81,24 @@ func (p *Public) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+EventsPath, p.event)
 	mux.HandleFunc("OPTIONS "+EventsPath, p.preflight)
 	mux.HandleFunc("GET "+GPCPath, p.gpc)
+	if p.svc.signer != nil {
+		mux.HandleFunc("GET "+ReceiptKeysPath, p.receiptKeys)
+	}
+}
+
+// receiptKeys serves the key set that checks signed receipts.
+func (p *Public) receiptKeys(w http.ResponseWriter, r *http.Request) {
+	b, err := p.svc.signer.KeySet()
+	if err != nil {
+		p.log.Error("consent: receipt keys", "err", err)
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/jwk-set+json")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cache-Control", "public, max-age=3600")
+	w.Write(b)
 }
 
 // assetHeaders let any site load the asset, and nothing in it run as a page.

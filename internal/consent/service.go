@@ -31,6 +31,8 @@ type Deps struct {
 	Audit      *audit.Log
 	Log        *slog.Logger
 	Controller Controller
+	// ReceiptSigner signs receipts; nil leaves them unsigned.
+	ReceiptSigner *ReceiptSigner
 	// Webhooks tells the business's systems about opt-outs; nil sends none.
 	Webhooks Emitter
 	// Outbox sends the newsletter re-permission emails; BaseURL is
@@ -52,6 +54,7 @@ type Service struct {
 	audit      *audit.Log
 	log        *slog.Logger
 	controller Controller
+	signer     *ReceiptSigner
 	emitter    Emitter
 	outbox     *mail.Outbox
 	baseURL    string
@@ -66,7 +69,7 @@ type Service struct {
 
 // NewService returns the consent service.
 func NewService(d Deps) *Service {
-	s := &Service{db: d.DB, store: d.Store, audit: d.Audit, log: d.Log, controller: d.Controller, emitter: d.Webhooks, now: d.Now,
+	s := &Service{db: d.DB, store: d.Store, audit: d.Audit, log: d.Log, controller: d.Controller, signer: d.ReceiptSigner, emitter: d.Webhooks, now: d.Now,
 		outbox: d.Outbox, baseURL: strings.TrimRight(d.BaseURL, "/"), repermissionDays: d.RepermissionDays,
 		restrictions: d.Restrictions}
 	s.perHour = RepermissionPerHour
