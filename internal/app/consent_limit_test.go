@@ -15,12 +15,10 @@ import (
 	"github.com/garde-privacy/garde/internal/consent"
 )
 
-// choicePoster starts an instance configured by env with one site and
-// returns a function posting banner choice i to it, as a browser on the
-// site's page would.
-func choicePoster(t *testing.T, env ...string) func(i int) *http.Response {
+// openInstance opens an instance configured by env and its handler; the
+// caller closes it.
+func openInstance(t *testing.T, env []string) (*App, http.Handler) {
 	t.Helper()
-	env = append([]string{"GARDE_DATA=" + t.TempDir(), "GARDE_ADDR=127.0.0.1:0"}, env...)
 	cfg, err := config.Load(pflag.NewFlagSet("test", pflag.ContinueOnError), env)
 	if err != nil {
 		t.Fatal(err)
@@ -29,13 +27,23 @@ func choicePoster(t *testing.T, env ...string) func(i int) *http.Response {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h, err := a.Handler()
+	if err != nil {
+		a.Close()
+		t.Fatal(err)
+	}
+	return a, h
+}
+
+// choicePoster starts an instance configured by env with one site and
+// returns a function posting banner choice i to it, as a browser on the
+// site's page would.
+func choicePoster(t *testing.T, env ...string) func(i int) *http.Response {
+	t.Helper()
+	a, h := openInstance(t, append([]string{"GARDE_DATA=" + t.TempDir(), "GARDE_ADDR=127.0.0.1:0"}, env...))
 	t.Cleanup(func() { a.Close() })
 	site, err := a.Consent.CreateSite(t.Context(), "token:t", consent.SiteInput{Name: "Shop",
 		Origins: []string{"https://shop.example"}, NoticeVersion: "1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := a.Handler()
 	if err != nil {
 		t.Fatal(err)
 	}

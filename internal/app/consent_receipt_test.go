@@ -5,15 +5,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/spf13/pflag"
-
-	"github.com/garde-privacy/garde/internal/config"
 	"github.com/garde-privacy/garde/internal/consent"
 )
 
@@ -24,18 +20,7 @@ func TestSignedReceiptChecksWithThePublishedKey(t *testing.T) {
 	data := t.TempDir()
 	env := []string{"GARDE_DATA=" + data, "GARDE_ADDR=127.0.0.1:0"}
 	open := func() (*App, *httptest.Server) {
-		cfg, err := config.Load(pflag.NewFlagSet("test", pflag.ContinueOnError), env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := Open(t.Context(), cfg, slog.New(slog.DiscardHandler), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, err := a.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, h := openInstance(t, env)
 		return a, httptest.NewServer(h)
 	}
 	keyOf := func(srv *httptest.Server) ed25519.PublicKey {

@@ -25,8 +25,9 @@ const ReceiptKeysPath = "/consent/v1/receipt-keys"
 // the database, so every instance of one installation signs alike and a
 // restart keeps the key.
 type ReceiptSigner struct {
-	key ed25519.PrivateKey
-	kid string
+	key    ed25519.PrivateKey
+	kid    string
+	keySet []byte
 }
 
 // NewReceiptSigner derives the signing key from secret (at least 16
@@ -40,8 +41,16 @@ func NewReceiptSigner(secret []byte) (*ReceiptSigner, error) {
 		return nil, err
 	}
 	key := ed25519.NewKeyFromSeed(seed)
-	sum := sha256.Sum256(key.Public().(ed25519.PublicKey))
-	return &ReceiptSigner{key: key, kid: hex.EncodeToString(sum[:8])}, nil
+	pub := key.Public().(ed25519.PublicKey)
+	sum := sha256.Sum256(pub)
+	kid := hex.EncodeToString(sum[:8])
+	set, err := json.Marshal(map[string]any{"keys": []map[string]string{{
+		"kty": "OKP", "crv": "Ed25519", "x": b64.EncodeToString(pub), "kid": kid, "use": "sig", "alg": "EdDSA",
+	}}})
+	if err != nil {
+		return nil, err
+	}
+	return &ReceiptSigner{key: key, kid: kid, keySet: set}, nil
 }
 
 var b64 = base64.RawURLEncoding
@@ -62,12 +71,7 @@ func (s *ReceiptSigner) Sign(r *Receipt) (string, error) {
 }
 
 // KeySet is the JSON Web Key Set of the public key.
-func (s *ReceiptSigner) KeySet() ([]byte, error) {
-	return json.Marshal(map[string]any{"keys": []map[string]string{{
-		"kty": "OKP", "crv": "Ed25519", "x": b64.EncodeToString(s.key.Public().(ed25519.PublicKey)),
-		"kid": s.kid, "use": "sig", "alg": "EdDSA",
-	}}})
-}
+func (s *ReceiptSigner) KeySet() []byte { return s.keySet }
 
 // ErrReceiptSignature is a signed receipt that does not check out.
 var ErrReceiptSignature = errors.New("consent: the receipt's signature does not match")
