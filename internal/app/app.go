@@ -148,7 +148,15 @@ func (a *App) openDomains(ctx context.Context) error {
 	} else if n > 0 {
 		log.Info("fulfil: connection URLs sealed again with the current secret key", "count", n)
 	}
-	if err := a.openSuppress(ctx, box); err != nil {
+	// The instance's keyed-hash secret keys the suppression list and the
+	// receipts' signing key. Without it the list cannot be read, and a
+	// consent check that ignored it would let stopped purposes through:
+	// refuse to start.
+	secret, err := fulfil.ErasureKey(ctx, a.DB, box)
+	if err != nil {
+		return fmt.Errorf("instance secret: %w (is secret_key the one the database was created with?)", err)
+	}
+	if err := a.openSuppress(ctx, secret); err != nil {
 		return err
 	}
 	a.Breaches, err = breach.NewService(breach.Deps{DB: a.DB, Audit: a.Audit, Rules: set, Catalog: a.Catalog,
@@ -157,12 +165,8 @@ func (a *App) openDomains(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Receipts are signed with a key derived from the instance's sealed
-	// keyed-hash secret: the same on every instance, kept across restarts.
-	secret, err := fulfil.ErasureKey(ctx, a.DB, box)
-	if err != nil {
-		return fmt.Errorf("consent receipts: %w", err)
-	}
+	// Derived from the sealed secret, the receipts' key is the same on
+	// every instance and kept across restarts.
 	signer, err := consent.NewReceiptSigner(secret)
 	if err != nil {
 		return err
