@@ -3,7 +3,10 @@
 // two references measured in the same run on the same machine: a bare
 // net/http handler answering 204, and the raw insert rate of the same
 // database (one hand-written INSERT per event, no HTTP). It runs on SQLite
-// and on PostgreSQL (a throw-away cluster unless -pg names one).
+// and on PostgreSQL: two throw-away clusters, one whose commits are written
+// to the operating system but not flushed (as SQLite's synchronous=NORMAL)
+// and one with PostgreSQL's default flush to disk, unless -pg names a
+// server.
 // Run it from the module: go run ./bench/consentload
 package main
 
@@ -34,11 +37,12 @@ import (
 )
 
 type options struct {
-	clients  int
-	duration time.Duration
-	pg       string
-	profile  string
-	rounds   int
+	clients    int
+	duration   time.Duration
+	pg         string
+	profile    string
+	memProfile string
+	rounds     int
 	// databases is sqlite, postgres or both.
 	databases string
 }
@@ -50,6 +54,7 @@ func main() {
 	flag.StringVar(&o.pg, "pg", "", "PostgreSQL URL of an empty database (default: start a throw-away cluster)")
 	flag.IntVar(&o.rounds, "rounds", 3, "measurements of each figure, alternating with the bare handler's; the figure is their median")
 	flag.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.StringVar(&o.memProfile, "memprofile", "", "write a profile of the run's allocations to this file")
 	flag.StringVar(&o.databases, "databases", "both", "which databases to measure: sqlite, postgres or both")
 	flag.Parse()
 	if o.clients < 1 || o.duration <= 0 || o.rounds < 1 || !slices.Contains([]string{"sqlite", "postgres", "both"}, o.databases) {
@@ -69,6 +74,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "consentload:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
+	}
+	if o.memProfile != "" {
+		f, err := os.Create(o.memProfile)
+		if err == nil {
+			err = errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "consentload:", err)
+			os.Exit(1)
+		}
 	}
 }
 
@@ -235,34 +250,54 @@ func run(o options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	pgURL, pgNote := o.pg, "the given server"
-	if pgURL == "" && o.databases != "sqlite" {
-		fmt.Fprintln(os.Stderr, "starting a throw-away PostgreSQL…")
-		c, err := pgtest.Start()
-		if err != nil {
-			return err
-		}
-		defer c.Stop()
-		pgURL, pgNote = c.URL("postgres"), "throw-away cluster, fsync off"
-	}
 	type row struct {
 		name             string
 		garde, bare, raw float64
 	}
 	var rows []row
-	for _, target := range []struct{ db, name, url string }{
-		{"sqlite", "SQLite (WAL, synchronous=NORMAL)", "sqlite://" + tmp + "/bench.db"},
-		{"postgres", "PostgreSQL (" + pgNote + ")", pgURL},
-	} {
-		if o.databases != "both" && o.databases != target.db {
-			continue
-		}
-		fmt.Fprintln(os.Stderr, target.name+"…")
-		g, b, r, err := ledger(o, cat, target.url, tmp, bareURL)
+	measure := func(name, url string) error {
+		fmt.Fprintln(os.Stderr, name+"…")
+		g, b, r, err := ledger(o, cat, url, tmp, bareURL)
 		if err != nil {
-			return errors.Join(errors.New(target.name), err)
+			return errors.Join(errors.New(name), err)
 		}
-		rows = append(rows, row{target.name, g, b, r})
+		rows = append(rows, row{name, g, b, r})
+		return nil
+	}
+	if o.databases != "postgres" {
+		if err := measure("SQLite (WAL, synchronous=NORMAL)", "sqlite://"+tmp+"/bench.db"); err != nil {
+			return err
+		}
+	}
+	if o.databases != "sqlite" {
+		if o.pg != "" {
+			if err := measure("PostgreSQL (the given server)", o.pg); err != nil {
+				return err
+			}
+		} else {
+			// Both clusters answer a commit only once its log is written:
+			// the first as SQLite's row above (to the operating system,
+			// which a kill of either server does not undo), the second
+			// with PostgreSQL's defaults (flushed to disk).
+			for _, c := range []struct {
+				name string
+				d    pgtest.Durability
+			}{
+				{"PostgreSQL (commit written, fsync off)", pgtest.Written},
+				{"PostgreSQL (defaults: commit flushed)", pgtest.Flushed},
+			} {
+				fmt.Fprintln(os.Stderr, "starting a throw-away PostgreSQL…")
+				cl, err := pgtest.StartWith(c.d)
+				if err != nil {
+					return err
+				}
+				err = measure(c.name, cl.URL("postgres"))
+				cl.Stop()
+				if err != nil {
+					return err
+				}
+			}
+		}
 	}
 
 	fmt.Printf("%d clients, %s per measurement, median of %d\n", o.clients, o.duration, o.rounds)

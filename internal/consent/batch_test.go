@@ -2,6 +2,7 @@ package consent
 
 import (
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -88,10 +89,7 @@ func TestInsertEventsWritesEveryRowOnce(t *testing.T) {
 				}
 				events := make([]*Event, n)
 				for i := range events {
-					now := time.Now().UTC().Truncate(time.Microsecond)
-					events[i] = &Event{ID: newID(), DeviceID: fmt.Sprintf("dev-%d-%v-%d", n, inTx, i), Kind: KindChoice,
-						Granted: []Purpose{Analytics}, Refused: []Purpose{Marketing}, Method: Express, Source: SourceBanner,
-						Actor: ActorPublic, GivenAt: now, RecordedAt: now}
+					events[i] = variedEvent(fmt.Sprintf("dev-%d-%v-%d", n, inTx, i), i)
 				}
 				var err error
 				if inTx {
@@ -105,8 +103,8 @@ func TestInsertEventsWritesEveryRowOnce(t *testing.T) {
 				total += n
 				for _, e := range events {
 					got, err := s.Event(t.Context(), e.ID)
-					if err != nil || got.DeviceID != e.DeviceID || len(got.Refused) != 1 || got.Refused[0] != Marketing {
-						t.Fatalf("%d events, in a transaction %v: event %s read back %+v %v", n, inTx, e.DeviceID, got, err)
+					if err != nil || !reflect.DeepEqual(got, e) {
+						t.Fatalf("%d events, in a transaction %v: read back\n%+v\nwant\n%+v\n%v", n, inTx, got, e, err)
 					}
 				}
 			}
@@ -115,4 +113,25 @@ func TestInsertEventsWritesEveryRowOnce(t *testing.T) {
 			t.Fatalf("%d rows stored, want %d", c, total)
 		}
 	})
+}
+
+// variedEvent makes the i-th of a group different from its neighbours in
+// every column, so that a value written into the wrong column or row is
+// seen when read back.
+func variedEvent(device string, i int) *Event {
+	given := time.Date(2026, 3, 1+i%28, 10, 4, 5, (i*7919%1_000_000)*1000, time.UTC)
+	e := &Event{ID: newID(), DeviceID: device, Kind: KindChoice, Granted: []Purpose{Analytics}, Refused: []Purpose{Marketing},
+		Method: Express, Source: SourceBanner, NoticeVersion: fmt.Sprintf("v%d-é", i), Language: []string{"fr", "en", "nl"}[i%3],
+		GPC: i%2 == 1, Actor: ActorPublic, GivenAt: given, RecordedAt: given.Add(time.Duration(i) * time.Microsecond)}
+	switch i % 4 {
+	case 1:
+		e.SubjectID = fmt.Sprintf("person-%d@example.org", i)
+	case 2:
+		e.Granted, e.Refused = []Purpose{Analytics, Preferences, Marketing}, []Purpose{}
+		e.Kind, e.Method, e.Source = KindWithdrawal, OptOut, SourceAPI
+	case 3:
+		e.SiteID, e.Granted = "site-"+device, []Purpose{}
+		e.GivenAt = time.Date(1999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+	}
+	return e
 }

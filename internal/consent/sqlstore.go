@@ -61,15 +61,18 @@ func encodePurposes(ps []Purpose) string {
 	for _, p := range ps {
 		n += len(p)
 	}
-	var b strings.Builder
-	b.Grow(n)
+	return string(appendPurposes(make([]byte, 0, n), ps))
+}
+
+// appendPurposes appends purposes packed as encodePurposes does.
+func appendPurposes(b []byte, ps []Purpose) []byte {
 	for i, p := range ps {
 		if i > 0 {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString(string(p))
+		b = append(b, p...)
 	}
-	return b.String()
+	return b
 }
 
 func decodePurposes(s string) []Purpose {

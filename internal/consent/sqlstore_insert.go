@@ -91,12 +91,6 @@ func (s *SQLStore) exec(ctx context.Context, q db.Querier, n int, args []any) er
 			_, err = x.Tx.ExecContext(ctx, c.sql[n], args...)
 		}
 	case *db.DB:
-		if x.PgxPool != nil {
-			// pgx's own pool: database/sql's conversions of every
-			// argument were a tenth of the event's time in the server.
-			_, err = x.PgxPool.Exec(ctx, c.sql[n], args...)
-			break
-		}
 		if st := c.prepare(ctx, x, n); st != nil {
 			_, err = st.ExecContext(ctx, args...)
 		} else {
@@ -126,6 +120,12 @@ func (s *SQLStore) InsertEvent(ctx context.Context, tx *db.Tx, e *Event) error {
 func (s *SQLStore) InsertEvents(ctx context.Context, q db.Querier, events []*Event) error {
 	c := &s.stmts
 	c.init(s.db)
+	if d, ok := q.(*db.DB); ok && d.PgxPool != nil && len(events) <= maxRows {
+		if err := s.pgInsert(ctx, d.PgxPool, events); err != nil {
+			return fmt.Errorf("consent: insert events: %w", err)
+		}
+		return nil
+	}
 	args := make([]any, 0, eventParams*min(len(events), maxRows))
 	for off := 0; off < len(events); off += maxRows {
 		n := min(maxRows, len(events)-off)

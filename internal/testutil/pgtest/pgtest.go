@@ -46,8 +46,40 @@ func versionOf(initdb string) int {
 	return n
 }
 
-// Start initialises and starts a cluster.
-func Start() (*Cluster, error) {
+// Durability is how much of PostgreSQL's crash safety a cluster keeps.
+type Durability int
+
+const (
+	// Fast flushes nothing (fsync, synchronous_commit and full_page_writes
+	// off): for tests, whose clusters never outlive a crash.
+	Fast Durability = iota
+	// Written answers a commit once its log is written to the operating
+	// system, unflushed (synchronous_commit on, fsync off): a commit
+	// survives a kill of PostgreSQL or of Garde, not of the machine, as
+	// with SQLite's WAL at synchronous=NORMAL.
+	Written
+	// Flushed is PostgreSQL's default: a commit is answered once its log
+	// is flushed to disk.
+	Flushed
+)
+
+// settings are the server options that give d.
+func (d Durability) settings() string {
+	switch d {
+	case Written:
+		return "-c fsync=off -c synchronous_commit=on -c full_page_writes=off"
+	case Flushed:
+		return "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+	default:
+		return "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
+}
+
+// Start initialises and starts a cluster for tests (Fast).
+func Start() (*Cluster, error) { return StartWith(Fast) }
+
+// StartWith initialises and starts a cluster keeping durability d.
+func StartWith(d Durability) (*Cluster, error) {
 	bin := BinDir()
 	if bin == "" {
 		return nil, fmt.Errorf("pgtest: PostgreSQL server binaries not found (install Debian's postgresql)")
@@ -77,7 +109,7 @@ func Start() (*Cluster, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", dir, c.port)
+	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses=127.0.0.1 %s -c max_connections=200", dir, c.port, d.settings())
 	if err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-w", "-o", opts, "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		os.RemoveAll(dir)
