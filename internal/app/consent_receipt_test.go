@@ -15,7 +15,8 @@ import (
 
 // TestSignedReceiptChecksWithThePublishedKey: a running instance signs a
 // consent receipt; the key set it publishes checks it, a receipt altered
-// by one character fails, and a restart signs with the same key.
+// by one character fails, a restart signs with the same key, and after a
+// rotation both keys are published and each checks its own receipts.
 func TestSignedReceiptChecksWithThePublishedKey(t *testing.T) {
 	data := t.TempDir()
 	env := []string{"GARDE_DATA=" + data, "GARDE_ADDR=127.0.0.1:0"}
@@ -83,5 +84,40 @@ func TestSignedReceiptChecksWithThePublishedKey(t *testing.T) {
 	}
 	if _, err := consent.VerifyReceipt(again, keyOf(srv)); err != nil || !pub.Equal(keyOf(srv)) {
 		t.Fatalf("after a restart: %v, same key %v", err, pub.Equal(keyOf(srv)))
+	}
+
+	// After a rotation the instance publishes both keys, newest first:
+	// new receipts check with the first, the earlier receipt still with
+	// the second, and neither with the other's key.
+	if _, err := a.Consent.RotateReceiptKey(t.Context(), "cli"); err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := a.Consent.SignedReceipt(t.Context(), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(srv.URL + consent.ReceiptKeysPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct{ Keys []struct{ X, Kid string } }
+	err = json.NewDecoder(resp.Body).Decode(&set)
+	resp.Body.Close()
+	if err != nil || len(set.Keys) != 2 || resp.Header.Get("Cache-Control") != "public, max-age=300" {
+		t.Fatalf("key set after a rotation: %+v %v %q", set, err, resp.Header.Get("Cache-Control"))
+	}
+	newest, _ := base64.RawURLEncoding.DecodeString(set.Keys[0].X)
+	oldest, _ := base64.RawURLEncoding.DecodeString(set.Keys[1].X)
+	if !pub.Equal(ed25519.PublicKey(oldest)) {
+		t.Fatal("the key before the rotation is no longer published")
+	}
+	if _, err := consent.VerifyReceipt(rotated, newest); err != nil {
+		t.Fatalf("receipt after the rotation: %v", err)
+	}
+	if _, err := consent.VerifyReceipt(token, oldest); err != nil {
+		t.Fatalf("receipt before the rotation: %v", err)
+	}
+	if _, err := consent.VerifyReceipt(rotated, oldest); err == nil {
+		t.Fatal("the retired key checks a receipt signed after the rotation")
 	}
 }

@@ -86,7 +86,7 @@ the file.`,
 	)
 	root.AddCommand(newDatasetCmd(e), newFulfilCmd(e))
 	root.AddCommand(newDocsCmd(e), newInventoryCmd(e))
-	root.AddCommand(newBreachCmd(e))
+	root.AddCommand(newBreachCmd(e), newConsentCmd(e))
 	return root
 }
 

@@ -88,11 +88,19 @@ func (p *Public) Register(mux *http.ServeMux) {
 
 // receiptKeys serves the key set that checks signed receipts.
 func (p *Public) receiptKeys(w http.ResponseWriter, r *http.Request) {
+	set, err := p.svc.ReceiptKeySet(r.Context())
+	if err != nil {
+		p.svc.log.Error("consent: receipt key set", "err", err)
+		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+		return
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/jwk-set+json")
 	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Cache-Control", "public, max-age=3600")
-	w.Write(p.svc.signer.KeySet())
+	// Short, so a rotation reaches verifiers soon; a verifier that meets
+	// an unknown "kid" should fetch the set again.
+	h.Set("Cache-Control", "public, max-age=300")
+	w.Write(set)
 }
 
 // assetHeaders let any site load the asset, and nothing in it run as a page.

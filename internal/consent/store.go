@@ -34,4 +34,11 @@ type Store interface {
 	UpdateSite(ctx context.Context, tx *db.Tx, s *Site) error
 	GetSite(ctx context.Context, id string) (*Site, error)
 	ListSites(ctx context.Context) ([]Site, error)
+
+	// ReceiptKeys lists the receipt key generations, newest first; never
+	// empty (the migration seeds generation 1).
+	ReceiptKeys(ctx context.Context) ([]ReceiptKey, error)
+	// InsertReceiptKey adds the generation after the newest and returns
+	// its number.
+	InsertReceiptKey(ctx context.Context, tx *db.Tx, at time.Time, by string) (int, error)
 }
