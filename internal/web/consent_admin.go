@@ -29,6 +29,7 @@ func (h *handler) registerConsentAdmin(mux *http.ServeMux) {
 	mux.Handle("GET /consent", h.requireRole(operator.Viewer, h.consentShow))
 	mux.Handle("POST /consent/sites", h.requireRole(operator.Admin, h.consentSiteCreate))
 	mux.Handle("GET /consent/export", h.requireRole(operator.Admin, h.consentExport))
+	mux.Handle("POST /consent/receipt-keys", h.requireRole(operator.Admin, h.consentRotateKey))
 	mux.Handle("GET /consent/sites/{id}", h.requireRole(operator.Admin, h.consentSiteEdit))
 	mux.Handle("POST /consent/sites/{id}", h.requireRole(operator.Admin, h.consentSiteUpdate))
 	h.registerConsentPreview(mux)
@@ -124,6 +125,15 @@ func (h *handler) renderConsent(w http.ResponseWriter, r *http.Request, status i
 		views[i] = siteView{Site: sites[i], OriginList: strings.Join(sites[i].Origins, ", ")}
 	}
 	p.V["Sites"] = views
+	if p.Can(operator.Admin) {
+		// An instance built without a signer has no keys to show.
+		keys, err := h.Consent.ReceiptKeys(r.Context())
+		if err != nil && !errors.Is(err, consent.ErrReceiptUnsigned) {
+			h.serverError(w, r, err)
+			return
+		}
+		p.V["ReceiptKeys"] = keys
+	}
 	p.V["Base"] = h.Config.PublicURL()
 	p.V["ExportFrom"] = from.Format(time.DateOnly)
 	p.V["ExportTo"] = now.Format(time.DateOnly)
@@ -268,4 +278,21 @@ func (h *handler) consentExport(w http.ResponseWriter, r *http.Request) {
 	if _, err := h.Consent.Export(r.Context(), "operator:"+st.op.ID, w, format, from, to.AddDate(0, 0, 1)); err != nil {
 		h.Log.Error("web: consent export", "err", err)
 	}
+}
+
+// consentRotateKey starts a new receipt signing key; the earlier ones stay
+// published, so nothing already signed stops checking.
+func (h *handler) consentRotateKey(w http.ResponseWriter, r *http.Request) {
+	st := h.stateOf(r)
+	if _, err := h.Consent.RotateReceiptKey(r.Context(), actor(st.op)); err != nil {
+		if errors.Is(err, consent.ErrReceiptUnsigned) {
+			h.setFlash(w, "err", "consent.error.receipt_unsigned")
+			seeOther(w, r, "/consent")
+			return
+		}
+		h.serverError(w, r, err)
+		return
+	}
+	h.setFlash(w, "ok", "consent.web.keys_rotated")
+	seeOther(w, r, "/consent")
 }

@@ -95,10 +95,38 @@ func TestConsentAdminPage(t *testing.T) {
 		t.Fatalf("missing site: %d", r.StatusCode)
 	}
 
+	// The receipt keys: generation 1 signs; a rotation makes a new key
+	// sign and keeps the first published, and the audit log names who.
+	r = admin.get("/consent")
+	first, err := cs.ReceiptKeys(t.Context())
+	if err != nil || len(first) != 1 {
+		t.Fatalf("keys: %+v %v", first, err)
+	}
+	r.mustContain(t, esc(fr.T("consent.web.keys_title")), `action="/consent/receipt-keys"`, "<code>"+first[0].KeyID+"</code>",
+		esc(fr.T("consent.web.keys_signing")))
+	r.mustNotContain(t, esc(fr.T("consent.web.keys_checking")))
+	r = admin.post("/consent/receipt-keys", nil)
+	r.mustStatus(t, 303)
+	r = admin.get("/consent")
+	r.mustStatus(t, 200)
+	e.checkPage(t, r, i18n.FR)
+	keys, err := cs.ReceiptKeys(t.Context())
+	if err != nil || len(keys) != 2 || keys[1].KeyID != first[0].KeyID || !keys[0].Signing {
+		t.Fatalf("keys after the rotation: %+v %v", keys, err)
+	}
+	r.mustContain(t, esc(fr.T("consent.web.keys_rotated")), "<code>"+keys[0].KeyID+"</code>", "<code>"+first[0].KeyID+"</code>",
+		esc(fr.T("consent.web.keys_checking")))
+	if n := e.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'consent.receipt_key_rotated' AND actor = ?", "operator:"+e.users[operator.Admin].ID); n != 1 {
+		t.Fatalf("rotation audited %d times", n)
+	}
+
 	viewer := e.as(operator.Viewer)
 	r = viewer.get("/consent")
 	r.mustStatus(t, 200)
-	r.mustNotContain(t, `action="/consent/sites"`, `action="/consent/export"`)
+	r.mustNotContain(t, `action="/consent/sites"`, `action="/consent/export"`, `action="/consent/receipt-keys"`, keys[0].KeyID)
+	if r := viewer.post("/consent/receipt-keys", nil); r.StatusCode != 403 {
+		t.Fatalf("viewer rotation: %d", r.StatusCode)
+	}
 	if r := viewer.get("/consent/export?format=csv&from=" + today + "&to=" + today); r.StatusCode != 403 {
 		t.Fatalf("viewer export: %d", r.StatusCode)
 	}

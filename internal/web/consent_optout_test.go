@@ -39,7 +39,11 @@ func newOptOutEnv(t *testing.T) (*env, *consent.Service) {
 		Events: []string{consent.EventOptOut}, Active: true}); err != nil {
 		t.Fatal(err)
 	}
-	cs := consent.NewService(consent.Deps{DB: e.db, Audit: e.audit, Log: log, Webhooks: hooks})
+	signer, err := consent.NewReceiptSigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := consent.NewService(consent.Deps{DB: e.db, Audit: e.audit, Log: log, Webhooks: hooks, ReceiptSigner: signer})
 	cfg := &config.Config{Addr: "127.0.0.1:8080", DefaultLanguage: "en", SecureCookies: "false", SessionTTL: time.Hour}
 	h, err := New(Deps{Config: cfg, Catalog: e.cat, DB: e.db, Operators: e.ops, Audit: e.audit, Outbox: e.outbox, Log: log, Consent: cs})
 	if err != nil {
