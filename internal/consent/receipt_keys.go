@@ -2,7 +2,6 @@ package consent
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/garde-privacy/garde/internal/db"
@@ -39,10 +38,7 @@ func (s *Service) ReceiptKeys(ctx context.Context) ([]ReceiptKey, error) {
 
 // ReceiptKeySet is the JSON Web Key Set of every generation, newest first.
 func (s *Service) ReceiptKeySet(ctx context.Context) ([]byte, error) {
-	if s.signer == nil {
-		return nil, ErrReceiptUnsigned
-	}
-	keys, err := s.store.ReceiptKeys(ctx)
+	keys, err := s.ReceiptKeys(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +75,3 @@ func (s *Service) RotateReceiptKey(ctx context.Context, actor string) (*ReceiptK
 	}
 	return k, nil
 }
-
-// errNoReceiptKey: the table the migration seeds is empty, which only a
-// hand-edited database can be.
-var errNoReceiptKey = errors.New("consent: no receipt key generation in the database")

@@ -2,10 +2,15 @@ package consent
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/garde-privacy/garde/internal/db"
 )
+
+// errNoReceiptKey: the table the migration seeds is empty, which only a
+// hand-edited database can be.
+var errNoReceiptKey = errors.New("consent: no receipt key generation in the database")
 
 func (s *SQLStore) ReceiptKeys(ctx context.Context) ([]ReceiptKey, error) {
 	rows, err := s.db.Query(ctx, `SELECT generation, created_at, created_by FROM consent_receipt_keys ORDER BY generation DESC`)
